@@ -1,0 +1,209 @@
+"""Load and validate data/guide.yaml, the single source of the guide's facts.
+
+The macros (pages), mockgraph (scopes, versions) and the tests all read the data through
+:func:`load`, so a broken data file fails every consumer with the same clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator, validators
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_FILE = ROOT / "data" / "guide.yaml"
+
+# The permissions Meta's WhatsApp Permissions page names (core and optional). A name outside this
+# list is almost always a typo, and a typo here would silently change what mockgraph enforces.
+KNOWN_PERMISSIONS = (
+    "whatsapp_business_messaging",
+    "whatsapp_business_management",
+    "business_management",
+    "whatsapp_business_manage_events",
+    "ads_read",
+)
+
+_text = {"type": "string", "minLength": 1}
+_date = {"type": "date"}
+_optional_date = {"type": ["date", "null"]}
+
+
+def _table(item_properties: dict, required: list[str] | None = None) -> dict:
+    """A non-empty list of objects with exactly these keys."""
+    return {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "properties": item_properties,
+            "required": required if required is not None else list(item_properties),
+            "additionalProperties": False,
+        },
+    }
+
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "last_verified", "graph_api", "permissions", "optional_permissions", "access_types",
+        "app_review_checklist", "rejection_patterns", "debug_token_fields",
+        "system_user_tokens", "permission_statuses", "graph_errors",
+    ],
+    "properties": {
+        "last_verified": _date,
+        "graph_api": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["pinned_version", "changelog_url", "versions_url", "guaranteed_years", "versions"],
+            "properties": {
+                "pinned_version": {"type": "string", "pattern": r"^v\d+\.\d+$"},
+                "changelog_url": {"type": "string", "pattern": "^https://"},
+                "versions_url": {"type": "string", "pattern": "^https://"},
+                "guaranteed_years": {"type": "integer", "minimum": 1},
+                "versions": _table(
+                    {
+                        "version": {"type": "string", "pattern": r"^v\d+\.\d+$"},
+                        "released": _optional_date,
+                        "available_until": _optional_date,
+                        "note": _text,
+                    },
+                    required=["version", "released", "available_until"],
+                ),
+            },
+        },
+        "permissions": _table(
+            {
+                "name": {"enum": list(KNOWN_PERMISSIONS)},
+                "enables": _text,
+                "does_not_cover": _text,
+                "typical_integration": {"type": "boolean"},
+                "endpoints": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string", "pattern": r"^(GET|POST|DELETE) /\S+$"},
+                },
+            }
+        ),
+        "optional_permissions": _table({"name": {"enum": list(KNOWN_PERMISSIONS)}, "needed_when": _text}),
+        "access_types": _table(
+            {
+                "scenario": _text,
+                "access": {"enum": ["Standard", "Advanced"]},
+                "app_review": {"type": "boolean"},
+                "timeline": {"type": ["string", "null"], "minLength": 1},
+            }
+        ),
+        "app_review_checklist": _table(
+            {
+                "group": {"enum": ["Legitimacy", "Proportionality", "Compliance"]},
+                "items": {"type": "array", "minItems": 1, "items": _text},
+            }
+        ),
+        "rejection_patterns": _table(
+            {
+                "reason": _text,
+                "check": {"enum": ["Legitimacy", "Proportionality", "Compliance"]},
+                "bad": _text,
+                "good": _text,
+                "fix": _text,
+            }
+        ),
+        "debug_token_fields": _table({"field": _text, "type": _text, "meaning": _text}),
+        "system_user_tokens": _table(
+            {"kind": _text, "lifetime": _text, "refresh": _text, "choose_when": _text, "api_parameter": _text}
+        ),
+        "graph_errors": _table(
+            {
+                "code": {"type": "integer", "minimum": 0},
+                "title": _text,
+                "http_status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "retryable": {"type": "boolean"},
+                "what_to_do": _text,
+            }
+        ),
+        "permission_statuses": _table({"status": {"enum": ["granted", "declined", "expired"]}, "meaning": _text}),
+    },
+}
+
+# YAML gives dates as datetime.date: teach the validator a "date" type instead of stringifying.
+_DataValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "date", lambda _checker, value: isinstance(value, dt.date)
+    ),
+)
+
+
+class DataError(ValueError):
+    """The data file is missing, unparsable or breaks the schema. The message says where and what."""
+
+
+def _key_path(parts) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def _cross_checks(data: dict) -> list[str]:
+    """Rules a JSON schema cannot state: uniqueness and references between entries."""
+    problems = []
+    names = [p["name"] for p in data["permissions"] + data["optional_permissions"]]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"permissions: {name!r} is listed more than once")
+    codes = [e["code"] for e in data["graph_errors"]]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(f"graph_errors: code {code} is listed more than once")
+    versions = {v["version"]: v for v in data["graph_api"]["versions"]}
+    pinned = data["graph_api"]["pinned_version"]
+    if pinned not in versions:
+        problems.append(f"graph_api.pinned_version: {pinned!r} is not in graph_api.versions; add its row")
+    elif versions[pinned]["released"] is None:
+        problems.append(f"graph_api.pinned_version: {pinned!r} has no release date; pin a released version")
+    for i, version in enumerate(data["graph_api"]["versions"]):
+        if version["released"] and version["available_until"] and version["available_until"] <= version["released"]:
+            problems.append(f"graph_api.versions[{i}]: available_until is not after released")
+    return problems
+
+
+def _hint(error) -> str:
+    return " (write dates as YYYY-MM-DD)" if error.validator == "type" and "date" in str(error.validator_value) else ""
+
+
+def validate(data: Any, source: Path | str = DATA_FILE) -> dict:
+    """Return ``data`` if it matches the schema, else raise DataError naming every problem."""
+    errors = sorted(_DataValidator(SCHEMA).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [f"{_key_path(e.absolute_path)}: {e.message}" + _hint(e) for e in errors]
+    if not problems:
+        problems = _cross_checks(data)
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise DataError(f"{source}: invalid guide data ({len(problems)} problem(s)); fix the file:\n{lines}")
+    return data
+
+
+def load(path: Path | str | None = None) -> dict:
+    """Load and validate the data file (the default file is parsed once per process)."""
+    return _load_cached(str(Path(path) if path else DATA_FILE))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str) -> dict:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the guide data ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: not valid YAML: {exc}") from None
+    return validate(data, path)
+
+
+def pinned_version(data: dict | None = None) -> str:
+    return (data or load())["graph_api"]["pinned_version"]

@@ -1,0 +1,43 @@
+"""Run GraphMock on 127.0.0.1 in a background thread (tests, the doctor's --mock, the CLI)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from mockgraph.app import GraphMock
+
+
+class _PathOnlyLog(WSGIRequestHandler):
+    """Log requests without their query string: it carries input_token and appsecret_proof."""
+
+    def log_request(self, code="-", size="-"):
+        path = self.path.split("?", 1)[0]
+        self.log("info", '"%s %s" %s', self.command, path, getattr(code, "value", code))
+
+
+@dataclass
+class RunningMock:
+    app: GraphMock
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve(app: GraphMock | None = None, port: int = 0, **options) -> RunningMock:
+    """Start the mock (port 0 = a free port) and return once it accepts connections."""
+    app = app or GraphMock(**options)
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_PathOnlyLog)
+    thread = threading.Thread(target=server.serve_forever, name="mockgraph", daemon=True)
+    thread.start()
+    return RunningMock(app, server, thread)

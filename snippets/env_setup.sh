@@ -1,0 +1,6 @@
+# Secrets live in the environment or a secret manager, never in source control.
+export WHATSAPP_TOKEN="paste-the-system-user-token-here"
+export META_APP_ID="your-app-id"
+export META_APP_SECRET="your-app-secret"
+export WHATSAPP_WABA_ID="your-whatsapp-business-account-id"
+export WHATSAPP_PHONE_NUMBER_ID="your-phone-number-id"

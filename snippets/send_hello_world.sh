@@ -1,0 +1,6 @@
+# Send Meta's hello_world template to a test recipient.
+curl -sS "https://graph.facebook.com/v26.0/${WHATSAPP_PHONE_NUMBER_ID}/messages" \
+  -H "Authorization: Bearer ${WHATSAPP_TOKEN}" \
+  -H "Content-Type: application/json" \
+  -d '{"messaging_product": "whatsapp", "to": "'"${WHATSAPP_TEST_RECIPIENT}"'", "type": "template",
+       "template": {"name": "hello_world", "language": {"code": "en_US"}}}'

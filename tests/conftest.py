@@ -1,0 +1,136 @@
+"""Session fixtures: one mockgraph for the whole run (stripe-python style), the built site, and
+misbehaving servers for the failure paths. Snippets are imported unchanged; only GRAPH_API_BASE
+(the base URL every snippet reads) is injected."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+import guide_data
+from mockgraph import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+OPENAPI_SPEC = Path(os.environ.get("META_OPENAPI_SPEC", SHARED / "meta-openapi" / "business-messaging-api_v23.0.yaml"))
+
+
+@pytest.fixture(scope="session")
+def guide() -> dict:
+    return guide_data.load()
+
+
+@pytest.fixture(scope="session")
+def mock():
+    running = serve(strict=True)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def proof_mock():
+    """The demo app with "Require App Secret" on: every call needs a valid appsecret_proof."""
+    running = serve(strict=True, require_appsecret_proof=True)
+    yield running
+    running.stop()
+
+
+def import_snippet(name: str, base_url: str):
+    """Import snippets.<name> fresh, as a reader would run it with GRAPH_API_BASE set."""
+    os.environ["GRAPH_API_BASE"] = base_url
+    try:
+        module = importlib.import_module(f"snippets.{name}")
+        return importlib.reload(module)
+    finally:
+        del os.environ["GRAPH_API_BASE"]
+
+
+class FaultServer:
+    """A server that fails the way proxies and outages do; `mode` picks the failure."""
+
+    def __init__(self):
+        self.mode = "html502"
+        self.server = make_server("127.0.0.1", 0, self, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def __call__(self, environ, start_response):
+        Request(environ)
+        if self.mode == "slow":
+            time.sleep(1.5)
+            response = Response("{}", mimetype="application/json")
+        elif self.mode == "html502":
+            response = Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, mimetype="text/html")
+        elif self.mode == "json500":
+            body = '{"error":{"message":"An unknown error occurred","type":"OAuthException","code":1,"fbtrace_id":"Afault"}}'
+            response = Response(body, status=500, mimetype="application/json")
+        elif self.mode == "empty503":
+            response = Response("", status=503)
+        else:
+            raise AssertionError(f"unknown mode {self.mode}")
+        return response(environ, start_response)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fault_server():
+    server = FaultServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def closed_port_url() -> str:
+    """A loopback address where nothing listens: connection refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(site_dir)],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of everything the build reads, so a test can break one input without touching the repo."""
+    dest.mkdir(parents=True)
+    for name in ("mkdocs.yml", "docs", "snippets", "overrides", "guide_data", "guide_macros", "data"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site, built once with `mkdocs build --strict`."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, site_dir)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return site_dir
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "drift: checks that the docs have not drifted from the pinned Graph API version")
