@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"mockgraph: cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); pick another --port", file=sys.stderr)
         return 2
-    print(f"mockgraph serving the Graph API at {running.base_url}  (Ctrl+C stops it)")
+    print(f"mockgraph serving the Graph API at {running.base_url}  (Ctrl+C stops it)", flush=True)
     print(f"export GRAPH_API_BASE={running.base_url}")
     print(f"export META_APP_ID={DEMO_APP.id}")
     print(f"export META_APP_SECRET={DEMO_APP.secret}")

@@ -8,6 +8,7 @@ lifecycle. Shapes follow ../shared/facts/whatsapp-cloud-api.md (sections cited i
 from __future__ import annotations
 
 import base64
+import collections
 import datetime as dt
 import hashlib
 import hmac
@@ -84,6 +85,9 @@ class GraphMock:
                 method, template = endpoint.split(" ", 1)
                 self.unlocks.setdefault((method, template), set()).add(permission["name"])
         self.templates = {("hello_world", "en_US")}
+        # The last requests (method, path, parsed JSON body or None): lets tests check what a
+        # snippet sent. Headers and query strings are not kept: they carry secrets.
+        self.journal: collections.deque = collections.deque(maxlen=256)
 
     # -- calendar and versions ------------------------------------------------------------------
     @property
@@ -117,6 +121,7 @@ class GraphMock:
     # -- WSGI -------------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
         request = Request(environ)
+        self._record(request)
         served = self.pinned
         waba = None
         try:
@@ -138,6 +143,15 @@ class GraphMock:
                       "estimated_time_to_regain_access": 0}]
             response.headers["x-business-use-case-usage"] = json.dumps({waba: usage})
         return response(environ, start_response)
+
+    def _record(self, request: Request) -> None:
+        body = None
+        if request.mimetype == "application/json" and (request.content_length or 0) <= MAX_BODY:
+            try:
+                body = json.loads(request.get_data(cache=True) or b"null")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+        self.journal.append((request.method, request.path, body))
 
     def _split_version(self, path: str) -> tuple[str, str]:
         first, _, rest = path.lstrip("/").partition("/")
@@ -372,7 +386,8 @@ class GraphMock:
                 "id": phone_id, "quality_rating": "GREEN"}
 
     def _phone_numbers_get(self, request: Request, waba: str, _waba: str) -> dict:
-        phones = [self._phone(p) for p, owner in demo.PHONES.items() if owner == waba]
+        # The spec's WhatsAppBusinessAccountPhoneNumber requires `status` on list entries.
+        phones = [{**self._phone(p), "status": "LINKED"} for p, owner in demo.PHONES.items() if owner == waba]
         return {"data": phones, "paging": {"cursors": {"before": "QVFIUmxk", "after": "QVFIUmxk"}}}
 
     def _message_templates_get(self, request: Request, waba: str, _waba: str) -> dict:

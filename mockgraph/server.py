@@ -10,7 +10,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from mockgraph.app import GraphMock
 
 
-class _PathOnlyLog(WSGIRequestHandler):
+class PathOnlyLog(WSGIRequestHandler):
     """Log requests without their query string: it carries input_token and appsecret_proof."""
 
     def log_request(self, code="-", size="-"):
@@ -37,7 +37,7 @@ class RunningMock:
 def serve(app: GraphMock | None = None, port: int = 0, **options) -> RunningMock:
     """Start the mock (port 0 = a free port) and return once it accepts connections."""
     app = app or GraphMock(**options)
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_PathOnlyLog)
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=PathOnlyLog)
     thread = threading.Thread(target=server.serve_forever, name="mockgraph", daemon=True)
     thread.start()
     return RunningMock(app, server, thread)

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 import guide_data
 from mockgraph import serve
+from mockgraph.server import PathOnlyLog
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -61,7 +62,7 @@ class FaultServer:
 
     def __init__(self):
         self.mode = "html502"
-        self.server = make_server("127.0.0.1", 0, self, threaded=True)
+        self.server = make_server("127.0.0.1", 0, self, threaded=True, request_handler=PathOnlyLog)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"

@@ -1,0 +1,46 @@
+"""Shell examples run for real (bash + curl) against mockgraph, host rewritten, and print exactly
+the JSON the page shows beside them."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from shell_examples import ROOT, SNIPPETS, response_pairs, run_shell_example
+
+
+@pytest.fixture(autouse=True)
+def _curl():
+    assert shutil.which("curl"), "the shell examples need curl: apt-get install -y curl"
+
+
+@pytest.mark.parametrize(("script", "response", "token_name"), response_pairs(), ids=lambda v: getattr(v, "name", v))
+def test_shell_example_prints_the_json_shown_on_the_page(mock, script, response, token_name):
+    result = run_shell_example(script, mock.base_url, token_name)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(response.read_text(encoding="utf-8")), (
+        f"{response.name} no longer matches what {script.name} returns: regenerate it from the mock"
+    )
+
+
+def test_every_response_file_is_shown_on_a_page_and_every_shell_example_has_one():
+    pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
+    pairs = response_pairs()
+    for script, response, _ in pairs:
+        assert script.is_file(), f"{response.name} names a script that does not exist"
+        assert f'--8<-- "snippets/responses/{response.name}"' in pages, f"{response.name} is not shown anywhere"
+    api_scripts = {p.name for p in SNIPPETS.glob("*.sh") if "graph.facebook.com" in p.read_text(encoding="utf-8")}
+    assert api_scripts == {script.name for script, _, _ in pairs}
+
+
+def test_env_setup_exports_every_variable_the_examples_read():
+    script = (SNIPPETS / "env_setup.sh").read_text(encoding="utf-8")
+    names = ["WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET", "WHATSAPP_WABA_ID", "WHATSAPP_PHONE_NUMBER_ID"]
+    result = subprocess.run(["bash", "-c", script + "\n" + "".join(f'printf "%s\\n" "${n}";' for n in names)],
+                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0
+    assert all(result.stdout.splitlines()), "env_setup.sh leaves a variable empty"
+    used = " ".join(p.read_text(encoding="utf-8") for p in SNIPPETS.glob("*.*"))
+    for name in names[:4]:
+        assert name in used
