@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -37,6 +37,7 @@ _routes = Map(
         Rule("/<object_id>", endpoint="object", methods=["GET"]),
     ],
     strict_slashes=False,
+    merge_slashes=False,
 )
 
 
@@ -168,7 +169,7 @@ class GraphMock:
     def _route(self, method: str, path: str):
         try:
             return _routes.bind("graph.facebook.com").match(path, method=method)
-        except (NotFound, MethodNotAllowed):
+        except HTTPException:  # not found, wrong method, or a redirect for "//" in the path
             return "unsupported", {"object_id": path.strip("/").split("/")[0] or "/"}
 
     def _status(self, error: GraphError) -> int:

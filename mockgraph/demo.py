@@ -71,7 +71,7 @@ DEMO_TOKENS: dict[str, DemoToken] = {
                   scopes=("public_profile",),
                   statuses={"public_profile": "granted", "whatsapp_business_messaging": "declined",
                             "whatsapp_business_management": "expired"},
-                  user_id="500000000000002"),
+                  lifetime_days=60, user_id="500000000000002"),
         DemoToken("embedded-signup", "Business token from Embedded Signup; granular_scopes target two "
                                      "customer WABAs; expires", type="USER",
                   scopes=BOTH + ("public_profile",), wabas=CUSTOMER_WABAS, targets=CUSTOMER_WABAS,

@@ -18,6 +18,11 @@ class PathOnlyLog(WSGIRequestHandler):
         self.log("info", '"%s %s" %s', self.command, path, getattr(code, "value", code))
 
 
+class NoLog(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        pass
+
+
 @dataclass
 class RunningMock:
     app: GraphMock
@@ -34,10 +39,13 @@ class RunningMock:
         self.thread.join(timeout=5)
 
 
-def serve(app: GraphMock | None = None, port: int = 0, **options) -> RunningMock:
-    """Start the mock (port 0 = a free port) and return once it accepts connections."""
+def serve(app: GraphMock | None = None, port: int = 0, quiet: bool = False, **options) -> RunningMock:
+    """Start the mock (port 0 = a free port) and return once it accepts connections.
+
+    quiet=True keeps the access log off (for tools that embed the mock, like the doctor)."""
     app = app or GraphMock(**options)
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=PathOnlyLog)
+    handler = NoLog if quiet else PathOnlyLog
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, name="mockgraph", daemon=True)
     thread.start()
     return RunningMock(app, server, thread)

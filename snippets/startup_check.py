@@ -21,6 +21,10 @@ REQUIRED_SCOPES = {"whatsapp_business_messaging", "whatsapp_business_management"
 class TokenProblem(PermissionError):
     """The token or the app's credentials are wrong. Retrying will not help; the message says what to fix."""
 
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code  # Graph's error code, when Graph gave one
+
 
 class GraphUnavailable(RuntimeError):
     """The check could not run (network, timeout, proxy, outage). Retry later."""
@@ -83,17 +87,18 @@ def _error_from(status, error):
     code, message = error.get("code"), error.get("message", "")
     said = f"Graph error {code}: {message}"
     if code == 190:
-        return TokenProblem(f"{said}. The token is expired or revoked: generate a new one.")
+        return TokenProblem(f"{said}. The token is expired or revoked: generate a new one.", code)
     if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
-        return TokenProblem(f"{said}. Check the token's permissions and its access to the WABA.")
+        return TokenProblem(f"{said}. Check the token's permissions and its access to the WABA.", code)
     if code == 100 and "App_id in the input_token" in message:
         return TokenProblem(
             f"{said}. The token was issued for another app: use that app's ID and secret, "
-            "or generate a token in this app."
+            "or generate a token in this app.",
+            code,
         )
     if code in (1, 2, 4, 17, 80007) or status >= 500:
         return GraphUnavailable(f"{said}. This is temporary: retry with backoff.")
-    return TokenProblem(f"{said}. Fix the request or the app settings named in the message.")
+    return TokenProblem(f"{said}. Fix the request or the app settings named in the message.", code)
 
 
 def check_whatsapp_token(token, app_id, app_secret, timeout=10):

@@ -1,0 +1,2 @@
+# Diagnose the token in WHATSAPP_TOKEN (add --json for CI). No Meta account yet? Try a demo token:
+python -m snippets.doctor --mock --demo-token management-only

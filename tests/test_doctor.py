@@ -1,0 +1,133 @@
+"""python -m snippets.doctor: the right verdict and exit status for every demo token, JSON that
+parses, no secret on any output path, and the page shows the command's real output."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
+from mockgraph.demo import OWN_PHONE, OWN_WABA
+from shell_examples import SNIPPETS
+
+EXPECTED_EXIT = {
+    "healthy": 0, "expiring": 0, "embedded-signup": 0,
+    "messaging-only": 1, "management-only": 1, "expired": 1, "invalid": 1, "declined": 1, "other-app": 1,
+    "no-assets": 1,
+}
+
+
+def doctor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
+    return subprocess.run([sys.executable, "-m", "snippets.doctor", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env={**clean, **(env or {})})
+
+
+def secrets_for(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
+    app_token = f"{DEMO_APP.id}|{app_secret}"
+    proofs = [hmac.new(app_secret.encode(), t.encode(), hashlib.sha256).hexdigest() for t in (token, app_token)]
+    return [token, app_secret, *proofs]
+
+
+def assert_no_secrets(result: subprocess.CompletedProcess, secrets: list[str]) -> None:
+    for secret in secrets:
+        assert secret not in result.stdout and secret not in result.stderr
+
+
+def test_every_demo_token_has_an_expected_verdict():
+    assert set(EXPECTED_EXIT) == set(DEMO_TOKENS)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED_EXIT))
+def test_verdict_and_exit_status_for_each_demo_token(name):
+    result = doctor("--mock", "--demo-token", name, "--json")
+    assert result.returncode == EXPECTED_EXIT[name], result.stdout + result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["exit_code"] == result.returncode
+    assert verdict["status"] == ("healthy" if result.returncode == 0 else "problems")
+    assert bool(verdict["problems"]) == (result.returncode == 1)
+    for problem in verdict["problems"]:
+        assert problem["fix"] and problem["guide"].startswith("https://")
+    assert_no_secrets(result, secrets_for(token_value(name)))
+    text = doctor("--mock", "--demo-token", name)
+    assert text.returncode == result.returncode
+    assert f"exit {result.returncode}" in text.stdout
+    assert_no_secrets(text, secrets_for(token_value(name)))
+
+
+def test_specific_findings():
+    declined = json.loads(doctor("--mock", "--demo-token", "declined", "--json").stdout)
+    assert declined["permissions"] == {"whatsapp_business_management": "expired",
+                                       "whatsapp_business_messaging": "declined"}
+    signup = json.loads(doctor("--mock", "--demo-token", "embedded-signup", "--json").stdout)
+    assert signup["targets"]["whatsapp_business_messaging"] == list(DEMO_TOKENS["embedded-signup"].targets)
+    assert signup["warnings"] and "expires" in signup["warnings"][0]["what"]
+    healthy = json.loads(doctor("--mock", "--json").stdout)
+    assert healthy["token"]["expires"] == "never" and not healthy["warnings"]
+    assert healthy["assets"]["waba"]["access"] == "ok"
+    no_assets = json.loads(doctor("--mock", "--demo-token", "no-assets", "--json").stdout)
+    assert "cannot reach" in no_assets["problems"][0]["what"]
+    expired = json.loads(doctor("--mock", "--demo-token", "expired", "--json").stdout)
+    assert expired["token"]["expires"] == "expired"
+
+
+def test_reads_credentials_from_the_environment_against_a_running_mock(mock):
+    env = {"GRAPH_API_BASE": mock.base_url, "WHATSAPP_TOKEN": token_value("healthy"), "META_APP_ID": DEMO_APP.id,
+           "META_APP_SECRET": DEMO_APP.secret, "WHATSAPP_WABA_ID": OWN_WABA, "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE}
+    result = doctor("--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["assets"]["phone_number"] == {"id": OWN_PHONE, "access": "ok"}
+
+
+def test_missing_environment_is_exit_2_naming_the_variables():
+    result = doctor()
+    assert result.returncode == 2
+    assert "WHATSAPP_TOKEN, META_APP_ID, META_APP_SECRET" in result.stderr and "--mock" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["closed-port", "proxy-html", "bad-app-secret"])
+def test_could_not_check_is_exit_2_and_leaks_nothing(mock, fault_server, closed_port_url, where):
+    secret = DEMO_APP.secret if where != "bad-app-secret" else DEMO_APP.secret[::-1]
+    base = {"closed-port": closed_port_url, "proxy-html": fault_server.base_url, "bad-app-secret": mock.base_url}[where]
+    fault_server.mode = "html502"
+    env = {"GRAPH_API_BASE": base, "WHATSAPP_TOKEN": token_value("healthy"), "META_APP_ID": DEMO_APP.id,
+           "META_APP_SECRET": secret}
+    for args in ((), ("--json",)):
+        result = doctor(*args, env=env)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "could-not-check" in result.stdout
+        assert_no_secrets(result, secrets_for(token_value("healthy"), secret))
+
+
+def test_guide_links_point_at_real_sections(site):
+    """Every link the doctor prints, for every demo token, lands on a section of the built guide."""
+    from snippets import doctor as doctor_module
+
+    site_url = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
+    assert doctor_module.GUIDE == site_url + "whatsapp-permissions-guide/"
+    page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
+    links = set()
+    for name in DEMO_TOKENS:
+        verdict = json.loads(doctor("--mock", "--demo-token", name, "--json").stdout)
+        links |= {item["guide"] for item in verdict["problems"] + verdict["warnings"]}
+    assert len(links) >= 4
+    for link in links:
+        url, _, anchor = link.partition("#")
+        assert url == doctor_module.GUIDE and f'id="{anchor}"' in page, f"{link} leads nowhere"
+
+
+def test_the_page_shows_the_real_output(site):
+    script = SNIPPETS / "doctor.sh"
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    result = subprocess.run(["bash", str(script)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+    shown = (SNIPPETS / "output" / "doctor.management-only.txt").read_text(encoding="utf-8")
+    assert result.stdout == shown, "snippets/output/doctor.management-only.txt is stale: rerun snippets/doctor.sh"
+    assert "doctor.management-only.txt" in (site / "whatsapp-permissions-guide" / "index.html").read_text()
