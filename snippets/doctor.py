@@ -206,7 +206,10 @@ def main(argv=None) -> int:
         return COULD_NOT_CHECK
 
     # The snippet reads GRAPH_API_BASE when imported: import it after the base URL is known.
-    os.environ["GRAPH_API_BASE"] = env.get("GRAPH_API_BASE", "https://graph.facebook.com")
+    if env.get("GRAPH_API_BASE"):
+        os.environ["GRAPH_API_BASE"] = env["GRAPH_API_BASE"]
+    else:
+        os.environ.pop("GRAPH_API_BASE", None)  # the snippet's own default: Meta's host
     graph = importlib.reload(importlib.import_module("snippets.startup_check"))
     doctor = Doctor(graph, env["WHATSAPP_TOKEN"], env["META_APP_ID"], env["META_APP_SECRET"],
                     env.get("WHATSAPP_WABA_ID"), env.get("WHATSAPP_PHONE_NUMBER_ID"), say=say)

@@ -133,5 +133,21 @@ def site(tmp_path_factory) -> Path:
     return site_dir
 
 
+def pytest_addoption(parser):
+    parser.addoption("--live", action="store_true",
+                     help="also run the live contract tests against graph.facebook.com (needs credentials)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "drift: checks that the docs have not drifted from the pinned Graph API version")
+    config.addinivalue_line("markers", "live: contract tests against the real Graph API; run with --live")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without --live, the live contract tests are deselected (reported as such), not skipped."""
+    if config.getoption("--live"):
+        return
+    live = [item for item in items if item.get_closest_marker("live")]
+    if live:
+        config.hook.pytest_deselected(items=live)
+        items[:] = [item for item in items if not item.get_closest_marker("live")]
