@@ -52,7 +52,7 @@ SCHEMA: dict[str, Any] = {
     "required": [
         "last_verified", "graph_api", "permissions", "optional_permissions", "access_types",
         "app_review_checklist", "rejection_patterns", "debug_token_fields",
-        "system_user_tokens", "permission_statuses", "graph_errors",
+        "system_user_tokens", "permission_statuses", "graph_errors", "setup_modes",
     ],
     "properties": {
         "last_verified": _date,
@@ -124,8 +124,12 @@ SCHEMA: dict[str, Any] = {
                 "http_status": {"type": "integer", "minimum": 400, "maximum": 599},
                 "retryable": {"type": "boolean"},
                 "what_to_do": _text,
-            }
+                "cause": _text,
+                "prevention": _text,
+            },
+            required=["code", "title", "http_status", "retryable", "what_to_do"],
         ),
+        "setup_modes": _table({"aspect": _text, "test": _text, "production": _text}),
         "permission_statuses": _table({"status": {"enum": ["granted", "declined", "expired"]}, "meaning": _text}),
     },
 }

@@ -14,6 +14,8 @@ import hashlib
 import hmac
 import json
 import re
+import threading
+import time
 from collections.abc import Callable
 
 from werkzeug.exceptions import HTTPException
@@ -72,6 +74,9 @@ class GraphMock:
         today: dt.date | Callable[[], dt.date] | None = None,
         strict: bool = True,
         require_appsecret_proof: bool = False,
+        throughput_mps: int = 80,
+        pair_limit: int = 45,
+        pair_window: float = 6.0,
     ):
         self.data = data or guide_data.load()
         self._today = today
@@ -86,6 +91,12 @@ class GraphMock:
                 method, template = endpoint.split(" ", 1)
                 self.unlocks.setdefault((method, template), set()).add(permission["name"])
         self.templates = {("hello_world", "en_US")}
+        # Facts §8: 80 messages per second per number by default (130429 beyond), and a pair rate
+        # limit per sender/recipient (131056). Meta's pair figures come from secondary sources
+        # (about 1 message per 6 s, bursts up to 45); tests lower both limits to trigger them.
+        self.throughput_mps, self.pair_limit, self.pair_window = throughput_mps, pair_limit, pair_window
+        self._sent: dict[tuple[str, str], collections.deque] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
         # The last requests (method, path, parsed JSON body or None): lets tests check what a
         # snippet sent. Headers and query strings are not kept: they carry secrets.
         self.journal: collections.deque = collections.deque(maxlen=256)
@@ -368,12 +379,37 @@ class GraphMock:
             raise GraphError(100, f"(#100) Param type is not supported by mockgraph: {kind}",
                              details="mockgraph supports text and template messages.")
         digits = re.sub(r"\D", "", to)
+        if kind == "text" and digits not in demo.RECENT_WRITERS:
+            # Facts §4: more than 24 h since the customer last replied: only a template may go out.
+            raise GraphError(131047, "(#131047) Re-engagement message",
+                             details="Message failed to send because more than 24 hours have passed since the "
+                                     "customer last replied to this number.")
+        self._check_rates(phone_id, digits)
         message_id = "wamid." + base64.b64encode(hashlib.sha256(f"{phone_id}:{to}".encode()).digest()[:24]).decode()
         result = {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": digits}],
                   "messages": [{"id": message_id}]}
         if kind == "template":
             result["messages"][0]["message_status"] = "accepted"
         return result
+
+    def _check_rates(self, phone_id: str, recipient: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            number = self._sent[(phone_id, "*")]
+            pair = self._sent[(phone_id, recipient)]
+            while number and now - number[0] >= 1.0:
+                number.popleft()
+            while pair and now - pair[0] >= self.pair_window:
+                pair.popleft()
+            if len(number) >= self.throughput_mps:
+                raise GraphError(130429, "(#130429) Rate limit hit",
+                                 details="Cloud API message throughput has been reached.")
+            if len(pair) >= self.pair_limit:
+                raise GraphError(131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+                                 details="Too many messages sent from this phone number to the same recipient "
+                                         "in a short period of time. Messages to other recipients can go out now.")
+            number.append(now)
+            pair.append(now)
 
     def _object_get(self, request: Request, object_id: str, waba: str) -> dict:
         if object_id in demo.PHONES:

@@ -27,6 +27,11 @@ OWN_PHONE = "300000000000001"
 CUSTOMER_WABAS = ("200000000000072", "200000000000053")  # newest onboarding first, as Meta lists them
 CUSTOMER_PHONES = {"200000000000072": "300000000000072", "200000000000053": "300000000000053"}
 
+# Recipients (wa_id) who wrote to the business within the last 24 hours: free-form messages to
+# them are inside the customer-service window; anyone else gets 131047 and needs a template.
+RECENT_WRITERS = {"15550100123"}
+OUTSIDE_WINDOW_RECIPIENT = "+15550100199"
+
 BOTH = ("whatsapp_business_management", "whatsapp_business_messaging")
 ISSUED_AT = 1767225600  # 2026-01-01T00:00:00Z: fixed, so shown responses never drift
 

@@ -7,15 +7,20 @@ import subprocess
 from pathlib import Path
 
 from mockgraph import DEMO_APP, token_value
-from mockgraph.demo import OWN_PHONE, OWN_WABA
+from mockgraph.demo import OUTSIDE_WINDOW_RECIPIENT, OWN_PHONE, OWN_WABA
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 RESPONSES = SNIPPETS / "responses"
-TEST_RECIPIENT = "+15550100123"  # 555-01xx numbers are reserved for fiction
+TEST_RECIPIENT = "+15550100123"  # 555-01xx numbers are reserved for fiction; this one wrote recently
+# Named situations a response file can add to its name: responses/<script>.<token>.<scenario>.json
+SCENARIOS = {
+    "outside-window": {"WHATSAPP_TEST_RECIPIENT": OUTSIDE_WINDOW_RECIPIENT},
+    "wrong-id": {"WHATSAPP_PHONE_NUMBER_ID": "300000000000999"},
+}
 
 
-def example_env(token_name: str) -> dict[str, str]:
+def example_env(token_name: str, scenario: str | None = None) -> dict[str, str]:
     return {
         **os.environ,
         "WHATSAPP_TOKEN": token_value(token_name),
@@ -24,21 +29,34 @@ def example_env(token_name: str) -> dict[str, str]:
         "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE,
         "WHATSAPP_WABA_ID": OWN_WABA,
         "WHATSAPP_TEST_RECIPIENT": TEST_RECIPIENT,
+        **SCENARIOS.get(scenario, {}),
     }
 
 
-def run_shell_example(script: Path, base_url: str, token_name: str) -> subprocess.CompletedProcess:
+def run_shell_example(script: Path, base_url: str, token_name: str, scenario: str | None = None
+                      ) -> subprocess.CompletedProcess:
     text = script.read_text(encoding="utf-8").replace("https://graph.facebook.com", base_url)
     return subprocess.run(
         ["bash", "-euo", "pipefail", "-c", text],
-        env=example_env(token_name), capture_output=True, text=True, timeout=30,
+        env=example_env(token_name, scenario), capture_output=True, text=True, timeout=30,
     )
 
 
-def response_pairs() -> list[tuple[Path, Path, str]]:
-    """responses/<script>.<demo-token>.json is the output of snippets/<script>.sh for that token."""
+def response_pairs() -> list[tuple[Path, Path, str, str | None]]:
+    """responses/<script>.<demo-token>[.<scenario>].json is the output of snippets/<script>.sh for
+    that demo token (and scenario)."""
     pairs = []
     for response in sorted(RESPONSES.glob("*.json")):
-        script_name, token_name = response.stem.split(".", 1)
-        pairs.append((SNIPPETS / f"{script_name}.sh", response, token_name))
+        script_name, token_name, *scenario = response.stem.split(".")
+        assert not scenario or scenario[0] in SCENARIOS, f"{response.name}: unknown scenario {scenario[0]}"
+        pairs.append((SNIPPETS / f"{script_name}.sh", response, token_name, scenario[0] if scenario else None))
     return pairs
+
+
+def regenerate(base_url: str) -> None:
+    """Rewrite every response file from the mock (after a deliberate change to the mock)."""
+    import json
+
+    for script, response, token_name, scenario in response_pairs():
+        result = run_shell_example(script, base_url, token_name, scenario)
+        response.write_text(json.dumps(json.loads(result.stdout), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

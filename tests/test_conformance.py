@@ -8,10 +8,7 @@ import os
 
 import pytest
 import requests
-import yaml
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 import graph_schemas
 from conftest import OPENAPI_SPEC, import_snippet
@@ -25,18 +22,7 @@ pytestmark = pytest.mark.skipif(
     reason=f"Meta's OpenAPI spec not found at {OPENAPI_SPEC}; put ../shared beside the checkout or set META_OPENAPI_SPEC",
 )
 
-SPEC_URI = "urn:meta-openapi"
-
-
-@pytest.fixture(scope="module")
-def spec():
-    with OPENAPI_SPEC.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
-
-
-@pytest.fixture(scope="module")
-def registry(spec):
-    return Registry().with_resource(SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012))
+from conftest import SPEC_URI  # noqa: E402
 
 
 def pointer(*parts: str) -> str:

@@ -10,6 +10,7 @@ import os
 
 import pytest
 import requests
+from shapes import shape_differences  # noqa: E402
 
 import guide_data
 from mockgraph import DEMO_APP, serve, token_value
@@ -57,29 +58,6 @@ def fetch(context, request):
     response = requests.request(method, f"{context['base']}/{PINNED}{path}", params=params, json=body,
                                 headers={"Authorization": f"Bearer {bearer}"}, timeout=20)
     return response
-
-
-def shape_differences(mock, real, where="$"):
-    """Where the real answer lacks a key the mock returns, or has another type. Extra keys are fine."""
-    if isinstance(mock, dict):
-        if not isinstance(real, dict):
-            return [f"{where}: object in the mock, {type(real).__name__} in Graph"]
-        problems = []
-        for key, value in mock.items():
-            if key not in real:
-                problems.append(f"{where}.{key}: returned by the mock, missing from Graph")
-            else:
-                problems += shape_differences(value, real[key], f"{where}.{key}")
-        return problems
-    if isinstance(mock, list):
-        if not isinstance(real, list):
-            return [f"{where}: array in the mock, {type(real).__name__} in Graph"]
-        return shape_differences(mock[0], real[0], f"{where}[0]") if mock and real else []
-    if isinstance(mock, bool) or isinstance(real, bool):
-        return [] if type(mock) is type(real) else [f"{where}: {type(mock).__name__} vs {type(real).__name__}"]
-    if isinstance(mock, (int, float)) and isinstance(real, (int, float)):
-        return []
-    return [] if type(mock) is type(real) else [f"{where}: {type(mock).__name__} in the mock, {type(real).__name__} in Graph"]
 
 
 @pytest.mark.parametrize("name", list(READ_ONLY))

@@ -15,23 +15,25 @@ def _curl():
     assert shutil.which("curl"), "the shell examples need curl: apt-get install -y curl"
 
 
-@pytest.mark.parametrize(("script", "response", "token_name"), response_pairs(), ids=lambda v: getattr(v, "name", v))
-def test_shell_example_prints_the_json_shown_on_the_page(mock, script, response, token_name):
-    result = run_shell_example(script, mock.base_url, token_name)
+@pytest.mark.parametrize(("script", "response", "token_name", "scenario"), response_pairs(),
+                         ids=[r.name for _, r, _, _ in response_pairs()])
+def test_shell_example_prints_the_json_shown_on_the_page(mock, script, response, token_name, scenario):
+    result = run_shell_example(script, mock.base_url, token_name, scenario)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(response.read_text(encoding="utf-8")), (
-        f"{response.name} no longer matches what {script.name} returns: regenerate it from the mock"
+        f"{response.name} no longer matches what {script.name} returns; if the mock changed on purpose, "
+        "regenerate with tests/shell_examples.py's regenerate()"
     )
 
 
 def test_every_response_file_is_shown_on_a_page_and_every_shell_example_has_one():
     pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
     pairs = response_pairs()
-    for script, response, _ in pairs:
+    for script, response, _, _ in pairs:
         assert script.is_file(), f"{response.name} names a script that does not exist"
         assert f'--8<-- "snippets/responses/{response.name}"' in pages, f"{response.name} is not shown anywhere"
     api_scripts = {p.name for p in SNIPPETS.glob("*.sh") if "graph.facebook.com" in p.read_text(encoding="utf-8")}
-    assert api_scripts == {script.name for script, _, _ in pairs}
+    assert api_scripts == {script.name for script, _, _, _ in pairs}
 
 
 def test_env_setup_exports_every_variable_the_examples_read():

@@ -160,3 +160,42 @@ def test_shell_snippets_are_valid_bash():
     for path in sorted((ROOT / "snippets").glob("*.sh")):
         result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, f"{path.name}: {result.stderr}"
+
+
+# Claims from the draft that Meta's pages contradict or do not support (see the guide's changelog).
+RETRACTED_CLAIMS = [
+    "3–7 business days", "3-7 business days", "1–3 business days", "exactly two permissions",
+    "15 digits", "16 digits", "do not expire unless", "never expire unless", "v24.0 (Feb 2026)",
+]
+
+
+def test_no_page_repeats_a_retracted_claim(site):
+    """The changelog may name what was retracted; no other part of a page may claim it."""
+    for name, soup in pages(site).items():
+        changelog = soup.select_one("h2#changelog")
+        while changelog is not None and changelog.next_sibling is not None:
+            changelog.next_sibling.extract()
+        text = soup.get_text(" ")
+        for claim in RETRACTED_CLAIMS:
+            assert claim.lower() not in text.lower(), f"{name} repeats the retracted claim {claim!r}"
+
+
+def test_the_guide_links_into_the_companion_pages_and_their_anchors_exist(site, guide_page):
+    hrefs = {a["href"] for a in guide_page.select("article a[href]")}
+    assert "../graph-api-errors/#error-200-permission-required" in hrefs
+    assert any(h.startswith("../whatsapp-quickstart/") for h in hrefs)
+    errors = pages(site)["graph-api-errors/index.html"]
+    assert errors.select_one("#error-200-permission-required") is not None
+    assert not [h for h in hrefs if "developers.facebook.com/docs/whatsapp/cloud-api/get-started" in h]
+
+
+def test_error_table_and_sections_come_from_the_yaml(site, guide):
+    errors = pages(site)["graph-api-errors/index.html"]
+    rows = table_rows(errors, "graph-errors-table")
+    assert [int(r[0]) for r in rows] == [e["code"] for e in guide["graph_errors"]]
+    assert [r[2] for r in rows] == [str(e["http_status"]) for e in guide["graph_errors"]]
+    for error in guide["graph_errors"]:
+        if "cause" in error:
+            section = errors.select_one(f"#error-{error['code']}")
+            assert section is not None, f"error {error['code']} has a cause in the YAML but no section"
+            assert error["cause"] in section.find_next("p").get_text(" ", strip=True)
