@@ -29,7 +29,8 @@ def md_escape(value) -> str:
 
 
 def code(value) -> str:
-    return f"<code>{esc(value)}</code>"
+    """Inline code that may wrap after "/" and "_" (long names and paths), never mid-word."""
+    return "<code>" + re.sub(r"([/_])", r"\1<wbr>", esc(value)) + "</code>"
 
 
 def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
@@ -37,7 +38,7 @@ def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return (
-        f'<table class="facts" id="{esc(table_id)}" data-source="data/guide.yaml">\n'
+        f'<table id="{esc(table_id)}" data-source="data/guide.yaml">\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
     )
 
@@ -112,7 +113,8 @@ def define_env(env):
         for group in data["app_review_checklist"]:
             items = "\n".join(
                 '<li class="task-list-item"><label class="task-list-control">'
-                '<input type="checkbox" disabled><span class="task-list-indicator"></span></label> '
+                '<input type="checkbox" disabled aria-label="{esc(item)}">'
+                '<span class="task-list-indicator"></span></label> '
                 f"{esc(item)}</li>"
                 for item in group["items"]
             )

@@ -13,12 +13,14 @@ from mockgraph.app import GraphMock
 class PathOnlyLog(WSGIRequestHandler):
     """Log requests without their query string: it carries input_token and appsecret_proof."""
 
+    protocol_version = "HTTP/1.1"  # keep-alive, as graph.facebook.com offers
+
     def log_request(self, code="-", size="-"):
         path = self.path.split("?", 1)[0]
         self.log("info", '"%s %s" %s', self.command, path, getattr(code, "value", code))
 
 
-class NoLog(WSGIRequestHandler):
+class NoLog(PathOnlyLog):
     def log_request(self, code="-", size="-"):
         pass
 
@@ -46,6 +48,7 @@ def serve(app: GraphMock | None = None, port: int = 0, quiet: bool = False, **op
     app = app or GraphMock(**options)
     handler = NoLog if quiet else PathOnlyLog
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=handler)
-    thread = threading.Thread(target=server.serve_forever, name="mockgraph", daemon=True)
+    # A short poll interval: stop() returns within 50 ms instead of the default half second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="mockgraph", daemon=True)
     thread.start()
     return RunningMock(app, server, thread)

@@ -43,13 +43,13 @@ def classify(error):
 
 
 # --8<-- [start:session]
-def whatsapp_session(token):
+def whatsapp_session(token, backoff_factor=0.5):
     """One session for all sends: keeps connections open, sends the token in a header, and retries
     refused connections and HTTP 429/5xx with exponential backoff. It never re-sends after a read
     timeout: the message may already have gone out."""
     retry = Retry(
         total=3, connect=3, read=0, status=3,
-        backoff_factor=0.5,
+        backoff_factor=backoff_factor,
         status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods=None,  # POST included: 429/5xx answers mean the message was not accepted
         raise_on_status=False,  # hand the last answer back, so its Graph error can be read

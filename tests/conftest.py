@@ -164,6 +164,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "drift: checks that the docs have not drifted from the pinned Graph API version")
     config.addinivalue_line("markers", "live: contract tests against the real Graph API; run with --live")
+    config.addinivalue_line("markers", "browser: the site in headless Chromium (REQUIRE_BROWSER=1 makes it mandatory)")
+    config.addinivalue_line("markers", "examples: the example job, every snippet run against mockgraph")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,13 +3,16 @@ parses, no secret on any output path, and the page shows the command's real outp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 
@@ -17,6 +20,9 @@ from conftest import ROOT
 from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 from shell_examples import SNIPPETS
+from snippets.doctor import main as doctor_main
+
+pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
 EXPECTED_EXIT = {
     "healthy": 0, "expiring": 0, "embedded-signup": 0,
@@ -26,9 +32,13 @@ EXPECTED_EXIT = {
 
 
 def doctor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the doctor's main() in this process (fast), with exactly this environment."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
-    return subprocess.run([sys.executable, "-m", "snippets.doctor", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env={**clean, **(env or {})})
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, {**clean, **(env or {})}, clear=True), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = doctor_main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def secrets_for(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
@@ -122,6 +132,15 @@ def test_guide_links_point_at_real_sections(site):
     for link in links:
         url, _, anchor = link.partition("#")
         assert url == doctor_module.GUIDE and f'id="{anchor}"' in page, f"{link} leads nowhere"
+
+
+def test_the_command_line_entry_point_works():
+    """One real `python -m snippets.doctor` run: the module entry point, exit status and JSON."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
+    result = subprocess.run([sys.executable, "-m", "snippets.doctor", "--mock", "--demo-token", "expiring", "--json"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=clean)
+    assert result.returncode == 0 and json.loads(result.stdout)["warnings"]
+    assert "asking debug_token" in result.stderr
 
 
 def test_the_page_shows_the_real_output(site):

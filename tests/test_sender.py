@@ -16,6 +16,8 @@ from mockgraph import GraphMock, serve, token_value
 from mockgraph.demo import OUTSIDE_WINDOW_RECIPIENT, OWN_PHONE
 from mockgraph.server import PathOnlyLog
 
+pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
+
 IN_WINDOW = "+15550100123"
 TEXT = {"type": "text", "text": {"body": "Your order shipped."}}
 TEMPLATE = {"type": "template", "template": {"name": "hello_world", "language": {"code": "en_US"}}}
@@ -65,7 +67,7 @@ def test_throttling_is_retried_with_backoff_until_it_clears(limits, code):
         sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT})
         running.app.journal.clear()
         answer = sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT},
-                                     retries=Retry(total=5, backoff_factor=0.4))
+                                     retries=Retry(total=8, backoff_factor=0.1))
         assert answer["messages"]
         assert len(running.app.journal) >= 2, "the throttled send should have been retried"
     finally:
@@ -109,7 +111,7 @@ def test_5xx_answers_are_retried_by_the_session(failures, accepted):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         sender = import_snippet("sender", f"http://127.0.0.1:{server.server_port}")
-        session = sender.whatsapp_session(token_value("healthy"))
+        session = sender.whatsapp_session(token_value("healthy"), backoff_factor=0.05)
         if accepted:
             assert sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT})["messages"]
             assert app.calls == 3
@@ -124,7 +126,7 @@ def test_5xx_answers_are_retried_by_the_session(failures, accepted):
 
 def test_connection_refused_is_a_retryable_error_without_the_token(closed_port_url):
     sender = import_snippet("sender", closed_port_url)
-    session = sender.whatsapp_session(token_value("healthy"))
+    session = sender.whatsapp_session(token_value("healthy"), backoff_factor=0.05)
     with pytest.raises(sender.WhatsAppError) as caught:
         sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT})
     assert caught.value.retryable and "Could not reach" in str(caught.value)

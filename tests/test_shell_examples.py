@@ -9,6 +9,8 @@ import pytest
 
 from shell_examples import ROOT, SNIPPETS, response_pairs, run_shell_example
 
+pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
+
 
 @pytest.fixture(autouse=True)
 def _curl():

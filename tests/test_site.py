@@ -26,10 +26,17 @@ def pages(site: Path) -> dict[str, BeautifulSoup]:
     }
 
 
+def cell_text(cell) -> str:
+    """A cell's text as a reader sees it: <br> is a space, <wbr> (a line-break hint) is nothing."""
+    for br in cell.find_all("br"):
+        br.replace_with(" ")
+    return " ".join(cell.get_text("").split())
+
+
 def table_rows(soup: BeautifulSoup, table_id: str) -> list[list[str]]:
     table = soup.select_one(f"table#{table_id}")
     assert table is not None, f"table #{table_id} is missing"
-    return [[cell.get_text(" ", strip=True) for cell in row.find_all("td")] for row in table.select("tbody tr")]
+    return [[cell_text(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")]
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from conftest import import_snippet
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import DemoToken
 
+pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
+
 
 def secrets_of(token_name: str) -> list[str]:
     import hashlib

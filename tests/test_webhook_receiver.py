@@ -11,6 +11,8 @@ import pytest
 from mockgraph import DEMO_APP, webhooks
 from snippets import webhook_receiver
 
+pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
+
 VERIFY_TOKEN = "demo-verify-token-3b1f"
 
 

@@ -46,7 +46,7 @@ def page_map(site: Path) -> dict[str, BeautifulSoup]:
 
 def facts(soup: BeautifulSoup) -> dict[str, list[list[str]]]:
     return {t["id"]: [[c.get_text(" ", strip=True) for c in row.find_all(["td", "th"])] for row in t.find_all("tr")]
-            for t in soup.select("table.facts")}
+            for t in soup.select("table[data-source]")}
 
 
 def code(soup: BeautifulSoup) -> list[tuple[str, str]]:

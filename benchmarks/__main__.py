@@ -1,0 +1,93 @@
+"""python -m benchmarks [--skip-suite] [--json PATH]: measure, print a table, write a JSON report.
+
+Budgets (reported pass/fail, never asserted in tests): 0 third-party requests; at most 30 KB of
+assets beyond a stock Material page; the example job under 15 s; mockgraph at least 1,000
+requests per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import load, pages
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"benchmarks: {' '.join(command)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return round(elapsed, 1)
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.machine())
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    return f"{os.cpu_count()} cores ({model}), {int(memory) // 1024 // 1024} GiB, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--skip-suite", action="store_true", help="skip timing the whole test suite (about a minute)")
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "report.json"), help="where to write the report")
+    args = parser.parse_args()
+
+    report: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        report["strict_build_s"] = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)])
+        report["example_job_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "examples"])
+        if not args.skip_suite:
+            report["suite_without_browser_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                                       "-m", "not browser"])
+        paths = sorted(str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html")
+                       if p.parent != site and p.parent.name not in {"404", "search"})
+        report["pages"] = pages.measure_site(site, ["", *paths])
+    report["mockgraph"] = load.measure()
+
+    stock = report["pages"]["stock Material page"]["asset_bytes"]
+    ours = {k: v for k, v in report["pages"].items() if k != "stock Material page"}
+    extra_kb = max(v["asset_bytes"] - stock for v in ours.values()) / 1024
+    report["budgets"] = {
+        "third-party requests = 0": sum(v["third_party_requests"] for v in ours.values()) == 0,
+        f"assets beyond stock Material <= 30 KB (max {extra_kb:.1f} KB)": extra_kb <= 30,
+        f"example job < 15 s ({report['example_job_s']} s)": report["example_job_s"] < 15,
+        f"mockgraph >= 1,000 req/s ({report['mockgraph']['requests_per_second']})":
+            report["mockgraph"]["requests_per_second"] >= 1000,
+    }
+
+    print(f"Machine: {report['machine']}\n")
+    print(f"strict build            {report['strict_build_s']:>7} s")
+    print(f"example job             {report['example_job_s']:>7} s")
+    if "suite_without_browser_s" in report:
+        print(f"suite without browser   {report['suite_without_browser_s']:>7} s")
+    mock = report["mockgraph"]
+    print(f"mockgraph               {mock['requests_per_second']:>7} req/s, p50 {mock['p50_ms']} ms, p99 {mock['p99_ms']} ms\n")
+    print(f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}")
+    for name, row in report["pages"].items():
+        print(f"{name:<30}{row['bytes'] / 1024:>8.1f}{row['asset_bytes'] / 1024:>11.1f}{row['requests']:>10}"
+              f"{row['third_party_requests']:>11}{row['fcp_ms']:>9}{row['load_ms']:>9}")
+    print()
+    for budget, ok in report["budgets"].items():
+        print(f"{'PASS' if ok else 'FAIL'}  {budget}")
+    Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nreport: {args.json}")
+    return 0 if all(report["budgets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Per-page weight and timing in headless Chromium, cold cache, from a local server; and the same
+for a stock Material page built in the same run, to see what this site adds."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+ASSET_TYPES = {"stylesheet", "script", "font", "image"}
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+def serve_dir(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def build_stock_material(dest: Path) -> Path:
+    """A one-page stock Material site: same theme version, no customisation, no web fonts."""
+    (dest / "docs").mkdir(parents=True)
+    (dest / "docs" / "index.md").write_text("# Stock page\n\nA stock Material for MkDocs page.\n", encoding="utf-8")
+    (dest / "mkdocs.yml").write_text("site_name: Stock\ntheme:\n  name: material\n  font: false\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest / "site")], cwd=dest, check=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return dest / "site"
+
+
+def measure_page(browser, url: str, local: str) -> dict:
+    context = browser.new_context()  # a new context per page: cold cache
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(url, wait_until="networkidle")
+    timing = page.evaluate("""() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+        return {fcp: fcp ? fcp.startTime : null, load: nav.loadEventEnd - nav.startTime};
+    }""")
+    total = assets = 0
+    third_party = 0
+    for request in responses:
+        sizes = request.sizes()
+        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        total += size
+        if request.resource_type in ASSET_TYPES:
+            assets += size
+        if not request.url.startswith(local) and not request.url.startswith("data:"):
+            third_party += 1
+    context.close()
+    return {"bytes": total, "asset_bytes": assets, "requests": len(responses), "third_party_requests": third_party,
+            "fcp_ms": round(timing["fcp"] or 0, 1), "load_ms": round(timing["load"], 1)}
+
+
+def measure_site(site: Path, paths: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        server, base = serve_dir(site)
+        stock_server, stock_base = serve_dir(build_stock_material(Path(tmp)))
+        try:
+            for path in paths:
+                results["/" + path] = measure_page(browser, base + path, base)
+            results["stock Material page"] = measure_page(browser, stock_base, stock_base)
+        finally:
+            server.shutdown()
+            stock_server.shutdown()
+            browser.close()
+    return results

@@ -1,0 +1,211 @@
+"""The reader's experience in a real browser: Debian's Chromium driven by Playwright against the
+built site on a local server. Mandatory in CI (REQUIRE_BROWSER=1); elsewhere skipped, with the
+reason, when /usr/bin/chromium is missing. Screenshots go to screenshots/ (git-ignored)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from test_site import snippet_text
+
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+SCREENSHOTS = ROOT / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but /usr/bin/chromium is missing: apt-get install -y chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser, site_url):
+    ctx = browser.new_context()
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    yield ctx
+    ctx.close()
+
+
+def page_paths(site: Path) -> list[str]:
+    return sorted(str(p.parent.relative_to(site)).replace(".", "") + "/" if p.parent != site else ""
+                  for p in site.rglob("index.html") if p.parent.name not in {"404", "search"})
+
+
+@pytest.fixture(scope="session")
+def paths(site):
+    return [p.lstrip("/") for p in page_paths(site)]
+
+
+def open_page(context, url, record=None):
+    page = context.new_page()
+    if record is not None:
+        page.on("console", lambda m: record["console"].append(m.text) if m.type == "error" else None)
+        page.on("requestfailed", lambda r: record["failed"].append(r.url))
+        page.on("request", lambda r: record["requests"].append(r.url))
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+def test_every_page_loads_cleanly_and_only_from_its_own_host(context, site_url, paths):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for path in paths:
+        record = {"console": [], "failed": [], "requests": []}
+        page = open_page(context, site_url + path, record)
+        assert record["console"] == [], f"/{path}: console errors {record['console']}"
+        assert record["failed"] == [], f"/{path}: failed requests {record['failed']}"
+        foreign = [u for u in record["requests"] if not u.startswith(site_url) and not u.startswith("data:")]
+        assert foreign == [], f"/{path}: requests to other hosts {foreign}"
+        name = path.strip("/") or "index"
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-light.png"), full_page=True)
+        page.close()
+
+
+def test_fact_tables_show_exactly_the_yaml_rows(context, site_url, guide):
+    page = open_page(context, site_url + "whatsapp-permissions-guide/")
+    names = page.locator("#permissions-table tbody tr td:first-child").all_inner_texts()
+    assert names == [p["name"] for p in guide["permissions"]]
+    scenarios = page.locator("#access-types-table tbody tr td:first-child").all_inner_texts()
+    assert scenarios == [a["scenario"] for a in guide["access_types"]]
+
+
+def test_every_link_and_anchor_resolves(context, site_url, paths):
+    ids_by_page: dict[str, set[str]] = {}
+
+    def ids(url):
+        if url not in ids_by_page:
+            page = open_page(context, url)
+            ids_by_page[url] = set(page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.name)"))
+            page.close()
+        return ids_by_page[url]
+
+    checked = 0
+    for path in paths:
+        page = open_page(context, site_url + path)
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        page.close()
+        for href in hrefs:
+            target, fragment = urldefrag(href)
+            if not target.startswith(site_url):
+                continue  # another host: not fetched offline; the site makes no request to it
+            if urlsplit(target).path.endswith((".xml", ".json", ".png", ".svg", ".ico")):
+                continue
+            anchors = ids(target)
+            assert anchors, f"/{path}: {href} does not load"
+            if fragment:
+                assert fragment in anchors, f"/{path}: {href} points at a missing anchor"
+            checked += 1
+    assert checked > 50
+
+
+def test_copy_buttons_copy_exactly_the_tested_snippet(context, site_url, paths):
+    copied = 0
+    for path in paths:
+        page = open_page(context, site_url + path)
+        blocks = page.locator("div.highlight:has(.filename)")
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            source = ROOT / block.locator(".filename").inner_text().strip()
+            block.hover()
+            block.locator("button.md-code__button").click()
+            clipboard = page.evaluate("navigator.clipboard.readText()")
+            assert clipboard.strip("\n") == snippet_text(source).strip("\n"), f"/{path}: copying {source.name}"
+            copied += 1
+        page.close()
+    assert copied >= 20
+
+
+@pytest.mark.parametrize(("query", "page_path"), [("debug_token", "whatsapp-permissions-guide/"),
+                                                   ("whatsapp_business_messaging", "whatsapp-permissions-guide/"),
+                                                   ("App Review", "whatsapp-permissions-guide/"),
+                                                   ("131047", "graph-api-errors/")])
+def test_search_finds_the_term_and_opens_the_right_page(context, site_url, query, page_path):
+    page = open_page(context, site_url)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(query, delay=20)  # Material searches on key events, not on fill()
+    result = page.locator(f".md-search-result__item > a[href*='/{page_path}']").first
+    result.wait_for(timeout=10_000)
+    result.click()
+    page.wait_for_load_state("networkidle")
+    assert urlsplit(page.url).path.endswith(page_path), page.url
+    assert query.lower() in page.locator("article").inner_text().lower()
+
+
+def test_the_palette_toggle_switches_light_and_dark(context, site_url):
+    page = open_page(context, site_url + "whatsapp-permissions-guide/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "default"
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert page.evaluate(scheme) == "slate"
+    page.screenshot(path=str(SCREENSHOTS / "whatsapp-permissions-guide-dark.png"), full_page=True)
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert page.evaluate(scheme) == "default"
+
+
+def test_no_page_scrolls_sideways_on_a_375px_screen(browser, site_url, paths):
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True)
+    try:
+        for path in paths:
+            page = open_page(ctx, site_url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at 375px"
+            name = path.strip("/") or "index"
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-mobile.png"), full_page=True)
+            page.close()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(context, site_url, paths, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = []
+    for path in paths:
+        page = open_page(context, site_url + path)
+        current = "document.body.getAttribute('data-md-color-scheme')"
+        if scheme == "dark" and page.evaluate(current) != "slate":  # the reader's way: the toggle (remembered)
+            page.locator("form[data-md-component='palette'] label:visible").first.click()
+        assert page.evaluate(current) == ("slate" if scheme == "dark" else "default")
+        results = axe.run(page)
+        for violation in results.response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                problems.append(f"/{path} ({scheme}): {violation['id']} {violation['help']} at {targets}")
+        page.close()
+    assert not problems, "\n".join(problems)
