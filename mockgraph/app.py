@@ -134,6 +134,7 @@ class GraphMock:
     def __call__(self, environ, start_response):
         request = Request(environ)
         self._record(request)
+        trace_id = self._trace_id(request)
         served = self.pinned
         waba = None
         try:
@@ -142,13 +143,13 @@ class GraphMock:
             body, waba = self._dispatch(request, endpoint, args)
             response = Response(json.dumps(body), status=200)
         except GraphError as error:
-            response = Response(json.dumps(self._envelope(request, error)), status=self._status(error))
+            response = Response(json.dumps(self._envelope(error, trace_id)), status=self._status(error))
         except Exception:  # a bug in the mock must still answer in Graph's shape (and fail the fuzz test)
             error = GraphError(1, "An unknown error occurred", type="GraphMethodException")
-            response = Response(json.dumps(self._envelope(request, error)), status=500)
+            response = Response(json.dumps(self._envelope(error, trace_id)), status=500)
         response.content_type = "application/json; charset=UTF-8"
         response.headers["facebook-api-version"] = served
-        response.headers["x-fb-trace-id"] = self._trace_id(request)
+        response.headers["x-fb-trace-id"] = trace_id
         if waba:
             # Facts §8: business use case usage, keyed by the business object's id.
             usage = [{"type": "whatsapp", "call_count": 1, "total_cputime": 1, "total_time": 1,
@@ -193,14 +194,14 @@ class GraphMock:
         seed = f"{request.method} {request.path} {request.get_data(cache=True)[:4096]!r}".encode()
         return "A" + base64.urlsafe_b64encode(hashlib.sha256(seed).digest()).decode()[:22]
 
-    def _envelope(self, request: Request, error: GraphError) -> dict:
+    def _envelope(self, error: GraphError, trace_id: str) -> dict:
         body = {"message": error.message, "type": error.type, "code": error.code}
         if error.subcode is not None:
             body["error_subcode"] = error.subcode
         if error.details is not None:
             # WhatsApp endpoints (facts §4): error_data.details; error_subcode not sent since v16.0.
             body["error_data"] = {"messaging_product": "whatsapp", "details": error.details}
-        body["fbtrace_id"] = self._trace_id(request)
+        body["fbtrace_id"] = trace_id
         return {"error": body}
 
     # -- authentication ---------------------------------------------------------------------------

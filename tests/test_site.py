@@ -206,3 +206,27 @@ def test_error_table_and_sections_come_from_the_yaml(site, guide):
             section = errors.select_one(f"#error-{error['code']}")
             assert section is not None, f"error {error['code']} has a cause in the YAML but no section"
             assert error["cause"] in section.find_next("p").get_text(" ", strip=True)
+
+
+def test_every_file_shown_on_the_site_is_exercised_by_a_test(site):
+    """A block "comes from a tested file" only if some test runs that file: Python modules are
+    imported or run by a test, shell scripts run with their shown responses, outputs are compared."""
+    from shell_examples import response_pairs
+
+    tests_text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("*.py"))
+    paired = {s.name for s, _, _, _ in response_pairs()} | {r.name for _, r, _, _ in response_pairs()}
+    shown = {block.select_one(".filename").get_text(strip=True)
+             for _, block in code_blocks(site) if block.select_one(".filename")}
+    for path in sorted(shown):
+        name = Path(path).name
+        stem = name.split(".")[0]
+        exercised = (name in paired or f'"{stem}"' in tests_text or f"snippets.{stem}" in tests_text
+                     or f"import {stem}" in tests_text or f'"{name}"' in tests_text)
+        assert exercised, f"{path} is shown on the site but no test runs it"
+
+
+def test_the_version_lifecycle_table_holds_the_yaml_rows(site, guide):
+    rows = table_rows(pages(site)["index.html"], "versions-table")
+    assert [r[0].replace(" (pinned)", "") for r in rows] == [v["version"] for v in guide["graph_api"]["versions"]]
+    pinned = [r[0] for r in rows if r[0].endswith("(pinned)")]
+    assert pinned == [f"{guide['graph_api']['pinned_version']} (pinned)"]
