@@ -51,7 +51,7 @@ def whatsapp_session(token, backoff_factor=0.5):
         total=3, connect=3, read=0, status=3,
         backoff_factor=backoff_factor,
         status_forcelist=(429, 500, 502, 503, 504),
-        allowed_methods=None,  # POST included: 429/5xx answers mean the message was not accepted
+        allowed_methods=None,  # POST too: a 429 or 5xx answer normally means the message was not taken
         raise_on_status=False,  # hand the last answer back, so its Graph error can be read
     )
     session = requests.Session()
@@ -98,6 +98,10 @@ def send_message(session, phone_number_id, payload, retries=None, timeout=(5, 30
 
 
 if __name__ == "__main__":
+    needed = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TEST_RECIPIENT")
+    missing = [name for name in needed if not os.environ.get(name)]
+    if missing:
+        raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
     session = whatsapp_session(os.environ["WHATSAPP_TOKEN"])
     answer = send_message(
         session,

@@ -132,6 +132,9 @@ def check_whatsapp_token(token, app_id, app_secret, timeout=10):
 
 
 if __name__ == "__main__":
+    missing = [name for name in ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET") if not os.environ.get(name)]
+    if missing:
+        raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
     info = check_whatsapp_token(
         os.environ["WHATSAPP_TOKEN"], os.environ["META_APP_ID"], os.environ["META_APP_SECRET"]
     )

@@ -72,5 +72,8 @@ def make_server(port, verify_token, app_secret, on_event=print_messages, host=""
 
 
 if __name__ == "__main__":
+    missing = [name for name in ("WHATSAPP_VERIFY_TOKEN", "META_APP_SECRET") if not os.environ.get(name)]
+    if missing:
+        raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8080
     make_server(port, os.environ["WHATSAPP_VERIFY_TOKEN"], os.environ["META_APP_SECRET"]).serve_forever()
