@@ -24,7 +24,7 @@ def _client(port: int, count: int, results) -> None:
     results.put(latencies)
 
 
-def measure(processes: int = 3, requests_each: int = 1000) -> dict:
+def measure(processes: int = 2, requests_each: int = 1500) -> dict:
     """Requests per second and p99 latency for GET /{waba-id} with keep-alive connections."""
     running = serve(quiet=True)
     try:

@@ -110,11 +110,12 @@ class GraphMock:
 
     def available_versions(self) -> list[str]:
         """Versions usable today, newest first (released, and before their available-until date)."""
+        today = self.today
         return [
             v["version"]
             for v in self.data["graph_api"]["versions"]
-            if v["released"] and v["released"] <= self.today
-            and (v["available_until"] is None or self.today < v["available_until"])
+            if v["released"] and v["released"] <= today
+            and (v["available_until"] is None or today < v["available_until"])
         ]
 
     def resolve_version(self, version: str, path: str) -> str:

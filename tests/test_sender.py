@@ -108,7 +108,7 @@ class FlakyGraph:
 def test_5xx_answers_are_retried_by_the_session(failures, accepted):
     app = FlakyGraph(failures)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=PathOnlyLog)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         sender = import_snippet("sender", f"http://127.0.0.1:{server.server_port}")
         session = sender.whatsapp_session(token_value("healthy"), backoff_factor=0.05)

@@ -20,7 +20,7 @@ VERIFY_TOKEN = "demo-verify-token-3b1f"
 def receiver():
     events = []
     server = webhook_receiver.make_server(0, VERIFY_TOKEN, DEMO_APP.secret, on_event=events.append, host="127.0.0.1")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/webhook", events
     server.shutdown()
     server.server_close()
