@@ -186,9 +186,7 @@ class GraphMock:
             return "unsupported", {"object_id": path.strip("/").split("/")[0] or "/"}
 
     def _status(self, error: GraphError) -> int:
-        if error.code == 190:
-            return 401 if error.details is not None else 400
-        return self.http_status.get(error.code, 400)
+        return self.http_status.get(error.code, 400)  # HTTP status as data/guide.yaml documents it
 
     def _trace_id(self, request: Request) -> str:
         # Deterministic, so the JSON on the site equals what the mock returns for the same request.

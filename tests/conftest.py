@@ -4,6 +4,8 @@ misbehaving servers for the failure paths. Snippets are imported unchanged; only
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import importlib
 import os
 import shutil
@@ -19,7 +21,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 import guide_data
-from mockgraph import serve
+from mockgraph import DEMO_APP, serve
 from mockgraph.server import PathOnlyLog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,19 @@ def proof_mock():
     running = serve(strict=True, require_appsecret_proof=True)
     yield running
     running.stop()
+
+
+def secrets_of(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
+    """Everything that must never appear in output: the token, the app secret, and the
+    appsecret_proof of both the token and the app token."""
+    app_token = f"{DEMO_APP.id}|{app_secret}"
+    proofs = [hmac.new(app_secret.encode(), t.encode(), hashlib.sha256).hexdigest() for t in (token, app_token)]
+    return [token, app_secret, *proofs]
+
+
+def env_without_credentials() -> dict[str, str]:
+    """This process's environment minus anything that would point a snippet at real credentials."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
 
 
 def import_snippet(name: str, base_url: str):

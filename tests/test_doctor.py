@@ -4,8 +4,6 @@ parses, no secret on any output path, and the page shows the command's real outp
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import io
 import json
 import os
@@ -16,7 +14,7 @@ from unittest import mock
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, env_without_credentials, secrets_of
 from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 from shell_examples import SNIPPETS
@@ -33,18 +31,12 @@ EXPECTED_EXIT = {
 
 def doctor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the doctor's main() in this process (fast), with exactly this environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
+    clean = env_without_credentials()
     out, err = io.StringIO(), io.StringIO()
     with mock.patch.dict(os.environ, {**clean, **(env or {})}, clear=True), \
             contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = doctor_main(list(args))
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
-
-
-def secrets_for(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
-    app_token = f"{DEMO_APP.id}|{app_secret}"
-    proofs = [hmac.new(app_secret.encode(), t.encode(), hashlib.sha256).hexdigest() for t in (token, app_token)]
-    return [token, app_secret, *proofs]
 
 
 def assert_no_secrets(result: subprocess.CompletedProcess, secrets: list[str]) -> None:
@@ -66,11 +58,11 @@ def test_verdict_and_exit_status_for_each_demo_token(name):
     assert bool(verdict["problems"]) == (result.returncode == 1)
     for problem in verdict["problems"]:
         assert problem["fix"] and problem["guide"].startswith("https://")
-    assert_no_secrets(result, secrets_for(token_value(name)))
+    assert_no_secrets(result, secrets_of(token_value(name)))
     text = doctor("--mock", "--demo-token", name)
     assert text.returncode == result.returncode
     assert f"exit {result.returncode}" in text.stdout
-    assert_no_secrets(text, secrets_for(token_value(name)))
+    assert_no_secrets(text, secrets_of(token_value(name)))
 
 
 def test_specific_findings():
@@ -114,7 +106,7 @@ def test_could_not_check_is_exit_2_and_leaks_nothing(mock, fault_server, closed_
         result = doctor(*args, env=env)
         assert result.returncode == 2, result.stdout + result.stderr
         assert "could-not-check" in result.stdout
-        assert_no_secrets(result, secrets_for(token_value("healthy"), secret))
+        assert_no_secrets(result, secrets_of(token_value("healthy"), secret))
 
 
 def test_guide_links_point_at_real_sections(site):
@@ -136,7 +128,7 @@ def test_guide_links_point_at_real_sections(site):
 
 def test_the_command_line_entry_point_works():
     """One real `python -m snippets.doctor` run: the module entry point, exit status and JSON."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
+    clean = env_without_credentials()
     result = subprocess.run([sys.executable, "-m", "snippets.doctor", "--mock", "--demo-token", "expiring", "--json"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60, env=clean)
     assert result.returncode == 0 and json.loads(result.stdout)["warnings"]

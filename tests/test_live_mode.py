@@ -1,19 +1,18 @@
 """The live contract mode works: pointed at a server that answers like Graph (mockgraph), with
 credentials in the environment, `pytest --live` runs and passes; without --live it is deselected."""
 
-import os
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, env_without_credentials
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 
 
 def run_live(env_extra, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args, "tests/test_live.py"],
-                          cwd=ROOT, capture_output=True, text=True, env={**env, **env_extra}, timeout=120)
+                          cwd=ROOT, capture_output=True, text=True, env={**env_without_credentials(), **env_extra},
+                          timeout=120)
 
 
 def test_live_mode_passes_against_a_graph_shaped_server(mock):

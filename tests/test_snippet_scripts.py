@@ -3,19 +3,18 @@ env_setup.sh, against mockgraph; and a clear message, not a traceback, when a va
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, env_without_credentials
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OWN_PHONE
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
-BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
+BASE_ENV = env_without_credentials()
 
 
 def run(script: str, env: dict, *args: str) -> subprocess.CompletedProcess:

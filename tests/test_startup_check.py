@@ -8,21 +8,10 @@ import traceback
 
 import pytest
 
-from conftest import import_snippet
+from conftest import import_snippet, secrets_of
 from mockgraph import DEMO_APP, token_value
-from mockgraph.demo import DemoToken
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
-
-
-def secrets_of(token_name: str) -> list[str]:
-    import hashlib
-    import hmac
-
-    token = token_value(token_name)
-    app_token = f"{DEMO_APP.id}|{DEMO_APP.secret}"
-    proofs = [hmac.new(DEMO_APP.secret.encode(), t.encode(), hashlib.sha256).hexdigest() for t in (token, app_token)]
-    return [token, DEMO_APP.secret, *proofs]
 
 
 def run_check(module, token_name: str, caplog, **kwargs):
@@ -39,7 +28,7 @@ def assert_no_secret_leaks(exc, caplog, token_name: str):
     texts = [record.getMessage() for record in caplog.records]
     if exc is not None:
         texts += [str(exc), repr(exc), "".join(traceback.format_exception(exc))]
-    for secret in secrets_of(token_name):
+    for secret in secrets_of(token_value(token_name)):
         for text in texts:
             assert secret not in text, f"a secret leaked into: {text[:300]}"
 
@@ -149,4 +138,3 @@ def test_every_demo_token_is_covered_by_this_file():
 
     covered = set(FAILURES) | {"healthy", "expiring", "embedded-signup", "no-assets"}
     assert covered == set(DEMO_TOKENS), "a demo token was added: add its expected outcome here"
-    assert all(isinstance(t, DemoToken) for t in DEMO_TOKENS.values())
