@@ -33,10 +33,17 @@ def timed(command: list[str]) -> float:
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.machine())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.machine(),
+    )
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
     return f"{os.cpu_count()} cores ({model}), {int(memory) // 1024 // 1024} GiB, Python {platform.python_version()}"
 
 
@@ -52,10 +59,14 @@ def main() -> int:
         report["strict_build_s"] = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)])
         report["example_job_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "examples"])
         if not args.skip_suite:
-            report["suite_without_browser_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                                                       "-m", "not browser"])
-        paths = sorted(str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html")
-                       if p.parent != site and p.parent.name not in {"404", "search"})
+            report["suite_without_browser_s"] = timed(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser"]
+            )
+        paths = sorted(
+            str(p.parent.relative_to(site)) + "/"
+            for p in site.rglob("index.html")
+            if p.parent != site and p.parent.name not in {"404", "search"}
+        )
         report["pages"] = pages.measure_site(site, ["", *paths])
     report["mockgraph"] = load.measure()
 
@@ -66,8 +77,8 @@ def main() -> int:
         "third-party requests = 0": sum(v["third_party_requests"] for v in ours.values()) == 0,
         f"assets beyond stock Material <= 30 KB (max {extra_kb:.1f} KB)": extra_kb <= 30,
         f"example job < 15 s ({report['example_job_s']} s)": report["example_job_s"] < 15,
-        f"mockgraph >= 1,000 req/s ({report['mockgraph']['requests_per_second']})":
-            report["mockgraph"]["requests_per_second"] >= 1000,
+        f"mockgraph >= 1,000 req/s ({report['mockgraph']['requests_per_second']})": report["mockgraph"]["requests_per_second"]
+        >= 1000,
     }
 
     print(f"Machine: {report['machine']}\n")
@@ -79,8 +90,10 @@ def main() -> int:
     print(f"mockgraph               {mock['requests_per_second']:>7} req/s, p50 {mock['p50_ms']} ms, p99 {mock['p99_ms']} ms\n")
     print(f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}")
     for name, row in report["pages"].items():
-        print(f"{name:<30}{row['bytes'] / 1024:>8.1f}{row['asset_bytes'] / 1024:>11.1f}{row['requests']:>10}"
-              f"{row['third_party_requests']:>11}{row['fcp_ms']:>9}{row['load_ms']:>9}")
+        print(
+            f"{name:<30}{row['bytes'] / 1024:>8.1f}{row['asset_bytes'] / 1024:>11.1f}{row['requests']:>10}"
+            f"{row['third_party_requests']:>11}{row['fcp_ms']:>9}{row['load_ms']:>9}"
+        )
     print()
     for budget, ok in report["budgets"].items():
         print(f"{'PASS' if ok else 'FAIL'}  {budget}")

@@ -29,8 +29,10 @@ def measure(processes: int = 2, requests_each: int = 1500) -> dict:
     running = serve(quiet=True)
     try:
         results = multiprocessing.Queue()
-        workers = [multiprocessing.Process(target=_client, args=(running.server.server_port, requests_each, results))
-                   for _ in range(processes)]
+        workers = [
+            multiprocessing.Process(target=_client, args=(running.server.server_port, requests_each, results))
+            for _ in range(processes)
+        ]
         start = time.perf_counter()
         for worker in workers:
             worker.start()

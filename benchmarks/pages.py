@@ -12,8 +12,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ASSET_TYPES = {"stylesheet", "script", "font", "image"}
 
 
@@ -33,8 +32,12 @@ def build_stock_material(dest: Path) -> Path:
     (dest / "docs").mkdir(parents=True)
     (dest / "docs" / "index.md").write_text("# Stock page\n\nA stock Material for MkDocs page.\n", encoding="utf-8")
     (dest / "mkdocs.yml").write_text("site_name: Stock\ntheme:\n  name: material\n  font: false\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest / "site")], cwd=dest, check=True,
-                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest / "site")],
+        cwd=dest,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     return dest / "site"
 
 
@@ -60,8 +63,14 @@ def measure_page(browser, url: str, local: str) -> dict:
         if not request.url.startswith(local) and not request.url.startswith("data:"):
             third_party += 1
     context.close()
-    return {"bytes": total, "asset_bytes": assets, "requests": len(responses), "third_party_requests": third_party,
-            "fcp_ms": round(timing["fcp"] or 0, 1), "load_ms": round(timing["load"], 1)}
+    return {
+        "bytes": total,
+        "asset_bytes": assets,
+        "requests": len(responses),
+        "third_party_requests": third_party,
+        "fcp_ms": round(timing["fcp"] or 0, 1),
+        "load_ms": round(timing["load"], 1),
+    }
 
 
 def measure_site(site: Path, paths: list[str]) -> dict:

@@ -50,9 +50,18 @@ SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": [
-        "last_verified", "graph_api", "permissions", "optional_permissions", "access_types",
-        "app_review_checklist", "rejection_patterns", "debug_token_fields",
-        "system_user_tokens", "permission_statuses", "graph_errors", "setup_modes",
+        "last_verified",
+        "graph_api",
+        "permissions",
+        "optional_permissions",
+        "access_types",
+        "app_review_checklist",
+        "rejection_patterns",
+        "debug_token_fields",
+        "system_user_tokens",
+        "permission_statuses",
+        "graph_errors",
+        "setup_modes",
     ],
     "properties": {
         "last_verified": _date,
@@ -137,9 +146,7 @@ SCHEMA: dict[str, Any] = {
 # YAML gives dates as datetime.date: teach the validator a "date" type instead of stringifying.
 _DataValidator = validators.extend(
     Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "date", lambda _checker, value: isinstance(value, dt.date)
-    ),
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("date", lambda _checker, value: isinstance(value, dt.date)),
 )
 
 

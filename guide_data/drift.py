@@ -75,8 +75,13 @@ def url_findings(files: list[Path], pinned: str, root: Path = ROOT) -> list[Resu
                     continue
                 else:
                     problem = "has no version (it would follow the app's default version)"
-                results.append(Result("fail", f"{where}:{number}: Graph URL {problem}; expected {pinned}. "
-                                              "Run `python -m guide_data.bump_version` to rewrite it."))
+                results.append(
+                    Result(
+                        "fail",
+                        f"{where}:{number}: Graph URL {problem}; expected {pinned}. "
+                        "Run `python -m guide_data.bump_version` to rewrite it.",
+                    )
+                )
     return results
 
 
@@ -104,13 +109,22 @@ def lifecycle(data: dict, today: dt.date, strict: bool) -> list[Result]:
     results = []
     days = (end - today).days
     if days <= 0:
-        results.append(Result("fail", f"The pinned Graph API version {pinned} stopped being available on {end} ({basis}): "
-                                      "calls now fall back to an older version. Pin a current version in "
-                                      "data/guide.yaml and run `python -m guide_data.bump_version`."))
+        results.append(
+            Result(
+                "fail",
+                f"The pinned Graph API version {pinned} stopped being available on {end} ({basis}): "
+                "calls now fall back to an older version. Pin a current version in "
+                "data/guide.yaml and run `python -m guide_data.bump_version`.",
+            )
+        )
     elif days <= WARN_DAYS_BEFORE_END:
-        results.append(Result("fail" if strict else "warn",
-                              f"The pinned Graph API version {pinned} ends on {end} ({basis}), in {days} days. "
-                              "Plan the upgrade: pin a newer version in data/guide.yaml."))
+        results.append(
+            Result(
+                "fail" if strict else "warn",
+                f"The pinned Graph API version {pinned} ends on {end} ({basis}), in {days} days. "
+                "Plan the upgrade: pin a newer version in data/guide.yaml.",
+            )
+        )
     pinned_release = next(v["released"] for v in data["graph_api"]["versions"] if v["version"] == pinned)
     for row in data["graph_api"]["versions"]:
         newer = row["released"] is None or row["released"] > pinned_release
@@ -128,9 +142,13 @@ def staleness(data: dict, today: dt.date, strict: bool) -> list[Result]:
     age = (today - data["last_verified"]).days
     if age <= FACTS_MAX_AGE_DAYS:
         return []
-    return [Result("fail" if strict else "warn",
-                   f"The facts in data/guide.yaml were last verified {age} days ago ({data['last_verified']}); "
-                   f"re-check them against Meta's pages (limit: {FACTS_MAX_AGE_DAYS} days) and update last_verified.")]
+    return [
+        Result(
+            "fail" if strict else "warn",
+            f"The facts in data/guide.yaml were last verified {age} days ago ({data['last_verified']}); "
+            f"re-check them against Meta's pages (limit: {FACTS_MAX_AGE_DAYS} days) and update last_verified.",
+        )
+    ]
 
 
 def run_all(root: Path = ROOT) -> list[Result]:

@@ -59,15 +59,17 @@ def define_env(env):
     versions = {v["version"]: v for v in api["versions"]}
     pinned = api["pinned_version"]
 
-    env.variables.update(dict(
-        guide=data,
-        pinned_version=pinned,
-        pinned_released=versions[pinned]["released"],
-        last_verified=data["last_verified"],
-        changelog_url=api["changelog_url"],
-        python_version=platform.python_version(),
-        requests_version=version("requests"),
-    ))
+    env.variables.update(
+        dict(
+            guide=data,
+            pinned_version=pinned,
+            pinned_released=versions[pinned]["released"],
+            last_verified=data["last_verified"],
+            changelog_url=api["changelog_url"],
+            python_version=platform.python_version(),
+            requests_version=version("requests"),
+        )
+    )
 
     @env.macro
     def permissions_table() -> str:
@@ -103,9 +105,7 @@ def define_env(env):
             ]
             for a in data["access_types"]
         ]
-        return html_table(
-            "access-types-table", ["Scenario", "Access type", "App Review required?", "Typical timeline"], rows
-        )
+        return html_table("access-types-table", ["Scenario", "Access type", "App Review required?", "Typical timeline"], rows)
 
     @env.macro
     def app_review_checklist() -> str:

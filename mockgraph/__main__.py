@@ -12,10 +12,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mockgraph", description="A local Graph API for the guide's examples.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--list-tokens", action="store_true", help="print NAME<TAB>TOKEN<TAB>what it is, and exit")
-    parser.add_argument("--require-appsecret-proof", action="store_true",
-                        help="answer code 100 to calls without a valid appsecret_proof (the app's Require App Secret setting)")
-    parser.add_argument("--lenient", action="store_true",
-                        help="accept unversioned paths (default: refuse them, so no example leans on a default version)")
+    parser.add_argument(
+        "--require-appsecret-proof",
+        action="store_true",
+        help="answer code 100 to calls without a valid appsecret_proof (the app's Require App Secret setting)",
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="accept unversioned paths (default: refuse them, so no example leans on a default version)",
+    )
     args = parser.parse_args(argv)
 
     if args.list_tokens:

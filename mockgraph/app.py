@@ -114,8 +114,7 @@ class GraphMock:
         return [
             v["version"]
             for v in self.data["graph_api"]["versions"]
-            if v["released"] and v["released"] <= today
-            and (v["available_until"] is None or today < v["available_until"])
+            if v["released"] and v["released"] <= today and (v["available_until"] is None or today < v["available_until"])
         ]
 
     def resolve_version(self, version: str, path: str) -> str:
@@ -153,8 +152,9 @@ class GraphMock:
         response.headers["x-fb-trace-id"] = trace_id
         if waba:
             # Facts §8: business use case usage, keyed by the business object's id.
-            usage = [{"type": "whatsapp", "call_count": 1, "total_cputime": 1, "total_time": 1,
-                      "estimated_time_to_regain_access": 0}]
+            usage = [
+                {"type": "whatsapp", "call_count": 1, "total_cputime": 1, "total_time": 1, "estimated_time_to_regain_access": 0}
+            ]
             response.headers["x-business-use-case-usage"] = json.dumps({waba: usage})
         return response(environ, start_response)
 
@@ -226,12 +226,10 @@ class GraphMock:
         # Facts §6: appsecret_proof = HMAC-SHA256(key=app secret, msg=the access token), hex.
         proof = request.args.get("appsecret_proof") or request.form.get("appsecret_proof", "")
         if not proof:
-            raise GraphError(100, "API calls from the server require an appsecret_proof argument",
-                             type="GraphMethodException")
+            raise GraphError(100, "API calls from the server require an appsecret_proof argument", type="GraphMethodException")
         expected = hmac.new(app.secret.encode(), token_value.encode(), hashlib.sha256).hexdigest()
         if not hmac.compare_digest(proof, expected):
-            raise GraphError(100, "Invalid appsecret_proof provided in the API argument",
-                             type="GraphMethodException")
+            raise GraphError(100, "Invalid appsecret_proof provided in the API argument", type="GraphMethodException")
 
     def _usable(self, token, whatsapp: bool):
         """Reject invalid tokens the way other endpoints do (code 190)."""
@@ -340,13 +338,15 @@ class GraphMock:
             try:
                 body = json.loads(request.get_data(cache=True) or b"null")
             except (ValueError, UnicodeDecodeError):
-                raise GraphError(100, "(#100) The request body is not valid JSON",
-                                 details="The request body could not be parsed as JSON.") from None
+                raise GraphError(
+                    100, "(#100) The request body is not valid JSON", details="The request body could not be parsed as JSON."
+                ) from None
         else:
             body = request.form.to_dict()
         if not isinstance(body, dict):
-            raise GraphError(100, "(#100) The request body must be a JSON object",
-                             details="The request body must be a JSON object.")
+            raise GraphError(
+                100, "(#100) The request body must be a JSON object", details="The request body must be a JSON object."
+            )
         return body
 
     @staticmethod
@@ -356,15 +356,15 @@ class GraphMock:
             value = value.get(key) if isinstance(value, dict) else None
             if value in (None, "", {}, []):
                 name = ".".join(path[: i + 1])
-                raise GraphError(100, f"(#100) The parameter {name} is required",
-                                 details=f"The parameter {name} is required.")
+                raise GraphError(100, f"(#100) The parameter {name} is required", details=f"The parameter {name} is required.")
         return value
 
     def _messages_post(self, request: Request, phone_id: str, waba: str) -> dict:
         body = self._json_body(request)
         if self._require(body, "messaging_product") != "whatsapp":
-            raise GraphError(100, "(#100) Param messaging_product must be whatsapp",
-                             details="messaging_product must be whatsapp.")
+            raise GraphError(
+                100, "(#100) Param messaging_product must be whatsapp", details="messaging_product must be whatsapp."
+            )
         to = str(self._require(body, "to"))
         kind = body.get("type", "text")
         if kind == "text":
@@ -373,21 +373,29 @@ class GraphMock:
             name = str(self._require(body, "template", "name"))
             language = str(self._require(body, "template", "language", "code"))
             if (name, language) not in self.templates:
-                raise GraphError(132001, "(#132001) Template name does not exist in the translation",
-                                 details=f"template name ({name}) does not exist in {language}")
+                raise GraphError(
+                    132001,
+                    "(#132001) Template name does not exist in the translation",
+                    details=f"template name ({name}) does not exist in {language}",
+                )
         else:
-            raise GraphError(100, f"(#100) Param type is not supported by mockgraph: {kind}",
-                             details="mockgraph supports text and template messages.")
+            raise GraphError(
+                100,
+                f"(#100) Param type is not supported by mockgraph: {kind}",
+                details="mockgraph supports text and template messages.",
+            )
         digits = re.sub(r"\D", "", to)
         if kind == "text" and digits not in demo.RECENT_WRITERS:
             # Facts §4: more than 24 h since the customer last replied: only a template may go out.
-            raise GraphError(131047, "(#131047) Re-engagement message",
-                             details="Message failed to send because more than 24 hours have passed since the "
-                                     "customer last replied to this number.")
+            raise GraphError(
+                131047,
+                "(#131047) Re-engagement message",
+                details="Message failed to send because more than 24 hours have passed since the "
+                "customer last replied to this number.",
+            )
         self._check_rates(phone_id, digits)
         message_id = "wamid." + base64.b64encode(hashlib.sha256(f"{phone_id}:{to}".encode()).digest()[:24]).decode()
-        result = {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": digits}],
-                  "messages": [{"id": message_id}]}
+        result = {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": digits}], "messages": [{"id": message_id}]}
         if kind == "template":
             result["messages"][0]["message_status"] = "accepted"
         return result
@@ -402,25 +410,35 @@ class GraphMock:
             while pair and now - pair[0] >= self.pair_window:
                 pair.popleft()
             if len(number) >= self.throughput_mps:
-                raise GraphError(130429, "(#130429) Rate limit hit",
-                                 details="Cloud API message throughput has been reached.")
+                raise GraphError(130429, "(#130429) Rate limit hit", details="Cloud API message throughput has been reached.")
             if len(pair) >= self.pair_limit:
-                raise GraphError(131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit",
-                                 details="Too many messages sent from this phone number to the same recipient "
-                                         "in a short period of time. Messages to other recipients can go out now.")
+                raise GraphError(
+                    131056,
+                    "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+                    details="Too many messages sent from this phone number to the same recipient "
+                    "in a short period of time. Messages to other recipients can go out now.",
+                )
             number.append(now)
             pair.append(now)
 
     def _object_get(self, request: Request, object_id: str, waba: str) -> dict:
         if object_id in demo.PHONES:
             return self._phone(object_id)
-        return {"id": waba, "name": "Demo Business WABA", "timezone_id": "1",
-                "message_template_namespace": "demo_namespace_" + waba[-4:]}
+        return {
+            "id": waba,
+            "name": "Demo Business WABA",
+            "timezone_id": "1",
+            "message_template_namespace": "demo_namespace_" + waba[-4:],
+        }
 
     @staticmethod
     def _phone(phone_id: str) -> dict:
-        return {"verified_name": "Demo Business", "display_phone_number": "+1 555-010-" + phone_id[-4:],
-                "id": phone_id, "quality_rating": "GREEN"}
+        return {
+            "verified_name": "Demo Business",
+            "display_phone_number": "+1 555-010-" + phone_id[-4:],
+            "id": phone_id,
+            "quality_rating": "GREEN",
+        }
 
     def _phone_numbers_get(self, request: Request, waba: str, _waba: str) -> dict:
         # The spec's WhatsAppBusinessAccountPhoneNumber requires `status` on list entries.
@@ -429,8 +447,14 @@ class GraphMock:
 
     def _message_templates_get(self, request: Request, waba: str, _waba: str) -> dict:
         data = [
-            {"name": name, "components": [{"type": "BODY", "text": "Hello World"}], "language": language,
-             "status": "APPROVED", "category": "UTILITY", "id": "600000000000001"}
+            {
+                "name": name,
+                "components": [{"type": "BODY", "text": "Hello World"}],
+                "language": language,
+                "status": "APPROVED",
+                "category": "UTILITY",
+                "id": "600000000000001",
+            }
             for name, language in sorted(self.templates)
         ]
         return {"data": data, "paging": {"cursors": {"before": "MAZDZD", "after": "MAZDZD"}}}

@@ -56,31 +56,58 @@ DEMO_TOKENS: dict[str, DemoToken] = {
     t.name: t
     for t in (
         DemoToken("healthy", "System User token with both WhatsApp permissions; never expires"),
-        DemoToken("expiring", "System User token with both permissions; expires 60 days after issue",
-                  lifetime_days=60),
-        DemoToken("messaging-only", "System User token with whatsapp_business_messaging only",
-                  scopes=("whatsapp_business_messaging",)),
-        DemoToken("management-only", "System User token with whatsapp_business_management only",
-                  scopes=("whatsapp_business_management",)),
-        DemoToken("no-assets", "System User token with both permissions but no access to any WABA",
-                  wabas=()),
-        DemoToken("expired", "User token that has expired (190, subcode 463)", type="USER", lifetime_days=89,
-                  error=(190, 463, "Error validating access token: Session has expired on Monday, "
-                                   "30-Mar-26 17:00:00 PDT."),
-                  user_id="500000000000001"),
-        DemoToken("invalid", "System User token that was revoked (190, subcode 467)",
-                  error=(190, 467, "Error validating access token: The session has been invalidated "
-                                   "because the user changed their password or Facebook has changed "
-                                   "the session for security reasons.")),
-        DemoToken("declined", "User token: messaging was declined, management has expired", type="USER",
-                  scopes=("public_profile",),
-                  statuses={"public_profile": "granted", "whatsapp_business_messaging": "declined",
-                            "whatsapp_business_management": "expired"},
-                  lifetime_days=60, user_id="500000000000002"),
-        DemoToken("embedded-signup", "Business token from Embedded Signup; granular_scopes target two "
-                                     "customer WABAs; expires", type="USER",
-                  scopes=BOTH + ("public_profile",), wabas=CUSTOMER_WABAS, targets=CUSTOMER_WABAS,
-                  lifetime_days=60, user_id="500000000000003"),
+        DemoToken("expiring", "System User token with both permissions; expires 60 days after issue", lifetime_days=60),
+        DemoToken(
+            "messaging-only", "System User token with whatsapp_business_messaging only", scopes=("whatsapp_business_messaging",)
+        ),
+        DemoToken(
+            "management-only",
+            "System User token with whatsapp_business_management only",
+            scopes=("whatsapp_business_management",),
+        ),
+        DemoToken("no-assets", "System User token with both permissions but no access to any WABA", wabas=()),
+        DemoToken(
+            "expired",
+            "User token that has expired (190, subcode 463)",
+            type="USER",
+            lifetime_days=89,
+            error=(190, 463, "Error validating access token: Session has expired on Monday, 30-Mar-26 17:00:00 PDT."),
+            user_id="500000000000001",
+        ),
+        DemoToken(
+            "invalid",
+            "System User token that was revoked (190, subcode 467)",
+            error=(
+                190,
+                467,
+                "Error validating access token: The session has been invalidated "
+                "because the user changed their password or Facebook has changed "
+                "the session for security reasons.",
+            ),
+        ),
+        DemoToken(
+            "declined",
+            "User token: messaging was declined, management has expired",
+            type="USER",
+            scopes=("public_profile",),
+            statuses={
+                "public_profile": "granted",
+                "whatsapp_business_messaging": "declined",
+                "whatsapp_business_management": "expired",
+            },
+            lifetime_days=60,
+            user_id="500000000000002",
+        ),
+        DemoToken(
+            "embedded-signup",
+            "Business token from Embedded Signup; granular_scopes target two customer WABAs; expires",
+            type="USER",
+            scopes=BOTH + ("public_profile",),
+            wabas=CUSTOMER_WABAS,
+            targets=CUSTOMER_WABAS,
+            lifetime_days=60,
+            user_id="500000000000003",
+        ),
         DemoToken("other-app", "System User token issued for another app", app=OTHER_APP, wabas=()),
     )
 }

@@ -23,16 +23,16 @@ def signature(body: bytes, app_secret: str = DEMO_APP.secret) -> str:
     return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def text_message_event(text: str, from_wa_id: str = "15550100123", name: str = "Demo Customer",
-                       timestamp: int = 1767225600) -> dict:
+def text_message_event(
+    text: str, from_wa_id: str = "15550100123", name: str = "Demo Customer", timestamp: int = 1767225600
+) -> dict:
     """A `messages` notification for one incoming text message."""
     message_id = "wamid." + hashlib.sha256(f"{from_wa_id}:{timestamp}:{text}".encode()).hexdigest()[:40]
     value = {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "15550100001", "phone_number_id": OWN_PHONE},
         "contacts": [{"profile": {"name": name}, "wa_id": from_wa_id}],
-        "messages": [{"from": from_wa_id, "id": message_id, "timestamp": str(timestamp), "type": "text",
-                      "text": {"body": text}}],
+        "messages": [{"from": from_wa_id, "id": message_id, "timestamp": str(timestamp), "type": "text", "text": {"body": text}}],
     }
     change = {"value": value, "field": "messages"}
     return {"object": "whatsapp_business_account", "entry": [{"id": OWN_WABA, "changes": [change]}]}

@@ -64,9 +64,11 @@ class Doctor:
                     self.check_assets()
         except graph.TokenProblem as exc:
             if exc.code == 100 and "another app" in str(exc):
-                self.problem("The token was issued for another app.",
-                             "Use a token generated in this app, or that app's ID and secret.",
-                             "verify-token-validity-expiry-and-issuing-app")
+                self.problem(
+                    "The token was issued for another app.",
+                    "Use a token generated in this app, or that app's ID and secret.",
+                    "verify-token-validity-expiry-and-issuing-app",
+                )
             else:
                 return self.could_not_check(
                     f"Graph refused the app's credentials ({exc}). Check META_APP_ID and META_APP_SECRET."
@@ -100,14 +102,19 @@ class Doctor:
             self.problem(what, "Generate a new token; check is_valid before anything else.", "production-token-setup")
             return
         if data.get("app_id") != str(self.app_id):
-            self.problem(f"The token belongs to app {data.get('app_id')}, not {self.app_id}.",
-                         "Use a token generated in this app.", "verify-token-validity-expiry-and-issuing-app")
+            self.problem(
+                f"The token belongs to app {data.get('app_id')}, not {self.app_id}.",
+                "Use a token generated in this app.",
+                "verify-token-validity-expiry-and-issuing-app",
+            )
             return
         if expires_at:
             self.verdict["warnings"].append(
-                {"what": f"The token expires on {info['expires']}.",
-                 "fix": "Rotate it before then, or use a non-expiring System User token.",
-                 "guide": GUIDE + "#production-token-setup"}
+                {
+                    "what": f"The token expires on {info['expires']}.",
+                    "fix": "Rotate it before then, or use a non-expiring System User token.",
+                    "guide": GUIDE + "#production-token-setup",
+                }
             )
 
     def check_permissions(self, data: dict) -> None:
@@ -123,13 +130,18 @@ class Doctor:
                 state = "missing"
             self.verdict["permissions"][scope] = state
             if state == "missing":
-                self.problem(f"{scope} is missing from the token.",
-                             "Generate a new token with both WhatsApp permissions selected.",
-                             "error-200-permission-required")
+                self.problem(
+                    f"{scope} is missing from the token.",
+                    "Generate a new token with both WhatsApp permissions selected.",
+                    "error-200-permission-required",
+                )
             elif state in ("declined", "expired"):
                 what = "was declined by the person who made the token" if state == "declined" else "has expired"
-                self.problem(f"{scope} {what}.", "Ask the person to grant it again, then generate a new token.",
-                             "check-what-a-token-has-been-granted")
+                self.problem(
+                    f"{scope} {what}.",
+                    "Ask the person to grant it again, then generate a new token.",
+                    "check-what-a-token-has-been-granted",
+                )
         for grant in data.get("granular_scopes", []):
             self.verdict["targets"][grant["scope"]] = grant.get("target_ids", "all")
 
@@ -143,10 +155,12 @@ class Doctor:
                 self.verdict["assets"][kind] = {"id": object_id, "access": "ok"}
             except self.graph.TokenProblem as exc:
                 self.verdict["assets"][kind] = {"id": object_id, "access": f"refused (Graph error {exc.code})"}
-                self.problem(f"The token cannot reach the {kind.replace('_', ' ')} {object_id}.",
-                             "Assign the asset to the system user (Business Settings → System users → "
-                             "Assign assets), and check Advanced Access if another business owns it.",
-                             "error-200-permission-required")
+                self.problem(
+                    f"The token cannot reach the {kind.replace('_', ' ')} {object_id}.",
+                    "Assign the asset to the system user (Business Settings → System users → "
+                    "Assign assets), and check Advanced Access if another business owns it.",
+                    "error-200-permission-required",
+                )
 
 
 def render(verdict: dict) -> str:
@@ -176,8 +190,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m snippets.doctor", description=__doc__.split("\n\n")[1])
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON (steps go to stderr)")
     parser.add_argument("--mock", action="store_true", help="run against an embedded mockgraph with the demo app")
-    parser.add_argument("--demo-token", default="healthy", metavar="NAME",
-                        help="with --mock: which demo token (python -m mockgraph --list-tokens)")
+    parser.add_argument(
+        "--demo-token",
+        default="healthy",
+        metavar="NAME",
+        help="with --mock: which demo token (python -m mockgraph --list-tokens)",
+    )
     args = parser.parse_args(argv)
     out = sys.stderr if args.json else sys.stdout
 
@@ -195,14 +213,22 @@ def main(argv=None) -> int:
         demo = DEMO_TOKENS[args.demo_token]
         waba = demo.targets[0] if demo.targets else OWN_WABA
         running = serve(quiet=True)
-        env.update(GRAPH_API_BASE=running.base_url, WHATSAPP_TOKEN=token_value(args.demo_token),
-                   META_APP_ID=DEMO_APP.id, META_APP_SECRET=DEMO_APP.secret, WHATSAPP_WABA_ID=waba,
-                   WHATSAPP_PHONE_NUMBER_ID=CUSTOMER_PHONES.get(waba, OWN_PHONE))
+        env.update(
+            GRAPH_API_BASE=running.base_url,
+            WHATSAPP_TOKEN=token_value(args.demo_token),
+            META_APP_ID=DEMO_APP.id,
+            META_APP_SECRET=DEMO_APP.secret,
+            WHATSAPP_WABA_ID=waba,
+            WHATSAPP_PHONE_NUMBER_ID=CUSTOMER_PHONES.get(waba, OWN_PHONE),
+        )
         say(f"doctor: using mockgraph and the demo token {args.demo_token!r}")
     missing = [name for name in ENV_REQUIRED if not env.get(name)]
     if missing:
-        print(f"doctor: set {', '.join(missing)} in the environment (not as arguments: they would land in "
-              "shell history), or try --mock.", file=sys.stderr)
+        print(
+            f"doctor: set {', '.join(missing)} in the environment (not as arguments: they would land in "
+            "shell history), or try --mock.",
+            file=sys.stderr,
+        )
         return COULD_NOT_CHECK
 
     # The snippet reads GRAPH_API_BASE when imported: import it after the base URL is known.
@@ -211,8 +237,15 @@ def main(argv=None) -> int:
     else:
         os.environ.pop("GRAPH_API_BASE", None)  # the snippet's own default: Meta's host
     graph = importlib.reload(importlib.import_module("snippets.startup_check"))
-    doctor = Doctor(graph, env["WHATSAPP_TOKEN"], env["META_APP_ID"], env["META_APP_SECRET"],
-                    env.get("WHATSAPP_WABA_ID"), env.get("WHATSAPP_PHONE_NUMBER_ID"), say=say)
+    doctor = Doctor(
+        graph,
+        env["WHATSAPP_TOKEN"],
+        env["META_APP_ID"],
+        env["META_APP_SECRET"],
+        env.get("WHATSAPP_WABA_ID"),
+        env.get("WHATSAPP_PHONE_NUMBER_ID"),
+        say=say,
+    )
     try:
         status = doctor.run()
     finally:

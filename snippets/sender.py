@@ -39,6 +39,8 @@ def classify(error):
     if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
         return False, f"Permission or asset access missing (code {code}): check the token's scopes and assets. {details}"
     return False, f"Not retryable (code {code}): {details} Fix the request; fbtrace_id {error.get('fbtrace_id')}."
+
+
 # --8<-- [end:classify]
 
 
@@ -48,7 +50,10 @@ def whatsapp_session(token, backoff_factor=0.5):
     refused connections and HTTP 429/5xx with exponential backoff. It never re-sends after a read
     timeout: the message may already have gone out."""
     retry = Retry(
-        total=3, connect=3, read=0, status=3,
+        total=3,
+        connect=3,
+        read=0,
+        status=3,
         backoff_factor=backoff_factor,
         status_forcelist=(429, 500, 502, 503, 504),
         allowed_methods=None,  # POST too: a 429 or 5xx answer normally means the message was not taken
@@ -59,6 +64,8 @@ def whatsapp_session(token, backoff_factor=0.5):
     session.mount("http://", HTTPAdapter(max_retries=retry))
     session.headers["Authorization"] = f"Bearer {token}"
     return session
+
+
 # --8<-- [end:session]
 
 
@@ -92,8 +99,11 @@ def send_message(session, phone_number_id, payload, retries=None, timeout=(5, 30
             else:
                 time.sleep(retries.get_backoff_time())
                 continue
-        raise WhatsAppError(advice, error.get("code"), (error.get("error_data") or {}).get("details"),
-                            error.get("fbtrace_id"), retryable)
+        raise WhatsAppError(
+            advice, error.get("code"), (error.get("error_data") or {}).get("details"), error.get("fbtrace_id"), retryable
+        )
+
+
 # --8<-- [end:send]
 
 

@@ -92,8 +92,7 @@ def _error_from(status, error):
         return TokenProblem(f"{said}. Check the token's permissions and its access to the WABA.", code)
     if code == 100 and "App_id in the input_token" in message:
         return TokenProblem(
-            f"{said}. The token was issued for another app: use that app's ID and secret, "
-            "or generate a token in this app.",
+            f"{said}. The token was issued for another app: use that app's ID and secret, or generate a token in this app.",
             code,
         )
     if code in (1, 2, 4, 17, 80007) or status >= 500:
@@ -113,9 +112,7 @@ def check_whatsapp_token(token, app_id, app_secret, timeout=10):
             f"{error.get('message', 'no reason given')}). Generate a new token."
         )
     if data.get("app_id") != str(app_id):
-        raise TokenProblem(
-            f"The token belongs to app {data.get('app_id')}, not {app_id}. Use a token generated in this app."
-        )
+        raise TokenProblem(f"The token belongs to app {data.get('app_id')}, not {app_id}. Use a token generated in this app.")
 
     missing = REQUIRED_SCOPES - set(data.get("scopes", []))
     if missing:
@@ -135,8 +132,6 @@ if __name__ == "__main__":
     missing = [name for name in ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET") if not os.environ.get(name)]
     if missing:
         raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
-    info = check_whatsapp_token(
-        os.environ["WHATSAPP_TOKEN"], os.environ["META_APP_ID"], os.environ["META_APP_SECRET"]
-    )
+    info = check_whatsapp_token(os.environ["WHATSAPP_TOKEN"], os.environ["META_APP_ID"], os.environ["META_APP_SECRET"])
     expiry = "never expires" if info.get("expires_at") == 0 else f"expires at {info['expires_at']} (Unix time)"
     print(f"Token OK: {info.get('type')} token for app {info['app_id']}, {expiry}.")

@@ -29,6 +29,8 @@ def signature_is_valid(body, header, app_secret):
     over the raw bytes: re-serialised JSON would not match."""
     expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected.encode(), (header or "").encode())
+
+
 # --8<-- [end:verify]
 
 

@@ -36,8 +36,9 @@ SPEC_URI = "urn:meta-openapi"
 def spec():
     """Meta's OpenAPI spec, read from ../shared (never copied into this repo)."""
     if not OPENAPI_SPEC.is_file() and not os.environ.get("CI"):
-        pytest.skip(f"Meta's OpenAPI spec not found at {OPENAPI_SPEC}; put ../shared beside the checkout "
-                    "or set META_OPENAPI_SPEC")
+        pytest.skip(
+            f"Meta's OpenAPI spec not found at {OPENAPI_SPEC}; put ../shared beside the checkout or set META_OPENAPI_SPEC"
+        )
     import yaml
 
     with OPENAPI_SPEC.open(encoding="utf-8") as handle:
@@ -146,7 +147,11 @@ def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> sub
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(site_dir)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -172,8 +177,9 @@ def site(tmp_path_factory) -> Path:
 
 
 def pytest_addoption(parser):
-    parser.addoption("--live", action="store_true",
-                     help="also run the live contract tests against graph.facebook.com (needs credentials)")
+    parser.addoption(
+        "--live", action="store_true", help="also run the live contract tests against graph.facebook.com (needs credentials)"
+    )
 
 
 def pytest_configure(config):

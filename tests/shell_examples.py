@@ -33,12 +33,14 @@ def example_env(token_name: str, scenario: str | None = None) -> dict[str, str]:
     }
 
 
-def run_shell_example(script: Path, base_url: str, token_name: str, scenario: str | None = None
-                      ) -> subprocess.CompletedProcess:
+def run_shell_example(script: Path, base_url: str, token_name: str, scenario: str | None = None) -> subprocess.CompletedProcess:
     text = script.read_text(encoding="utf-8").replace("https://graph.facebook.com", base_url)
     return subprocess.run(
         ["bash", "-euo", "pipefail", "-c", text],
-        env=example_env(token_name, scenario), capture_output=True, text=True, timeout=30,
+        env=example_env(token_name, scenario),
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 

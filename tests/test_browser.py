@@ -17,8 +17,7 @@ from test_site import snippet_text
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SCREENSHOTS = ROOT / "screenshots"
 
 pytestmark = pytest.mark.browser
@@ -61,8 +60,11 @@ def context(browser, site_url):
 
 
 def page_paths(site: Path) -> list[str]:
-    return sorted(str(p.parent.relative_to(site)).replace(".", "") + "/" if p.parent != site else ""
-                  for p in site.rglob("index.html") if p.parent.name not in {"404", "search"})
+    return sorted(
+        str(p.parent.relative_to(site)).replace(".", "") + "/" if p.parent != site else ""
+        for p in site.rglob("index.html")
+        if p.parent.name not in {"404", "search"}
+    )
 
 
 @pytest.fixture(scope="session")
@@ -148,10 +150,15 @@ def test_copy_buttons_copy_exactly_the_tested_snippet(context, site_url, paths):
     assert copied >= 20
 
 
-@pytest.mark.parametrize(("query", "page_path"), [("debug_token", "whatsapp-permissions-guide/"),
-                                                   ("whatsapp_business_messaging", "whatsapp-permissions-guide/"),
-                                                   ("App Review", "whatsapp-permissions-guide/"),
-                                                   ("131047", "graph-api-errors/")])
+@pytest.mark.parametrize(
+    ("query", "page_path"),
+    [
+        ("debug_token", "whatsapp-permissions-guide/"),
+        ("whatsapp_business_messaging", "whatsapp-permissions-guide/"),
+        ("App Review", "whatsapp-permissions-guide/"),
+        ("131047", "graph-api-errors/"),
+    ],
+)
 def test_search_finds_the_term_and_opens_the_right_page(context, site_url, query, page_path):
     page = open_page(context, site_url)
     search = page.locator("input.md-search__input")

@@ -40,25 +40,46 @@ def response_schema(spec, path: str, method: str, status: int) -> str | None:
 
 # (spec path, method, concrete path, body) for every mock endpoint the spec covers
 COVERED = [
-    ("/{Version}/{Phone-Number-ID}/messages", "post", f"/{OWN_PHONE}/messages",
-     {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "+15550100123", "type": "text",
-      "text": {"body": "Hello"}}),
+    (
+        "/{Version}/{Phone-Number-ID}/messages",
+        "post",
+        f"/{OWN_PHONE}/messages",
+        {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": "+15550100123",
+            "type": "text",
+            "text": {"body": "Hello"},
+        },
+    ),
     ("/{Version}/{Phone-Number-ID}", "get", f"/{OWN_PHONE}", None),
     ("/{Version}/{WABA-ID}", "get", f"/{OWN_WABA}", None),
     ("/{Version}/{WABA-ID}/phone_numbers", "get", f"/{OWN_WABA}/phone_numbers", None),
     ("/{Version}/{WABA-ID}/message_templates", "get", f"/{OWN_WABA}/message_templates", None),
-    ("/{Version}/{WABA-ID}/message_templates", "post", f"/{OWN_WABA}/message_templates",
-     {"name": "order_update", "language": "en_US", "category": "UTILITY",
-      "components": [{"type": "BODY", "text": "Your order shipped."}]}),
+    (
+        "/{Version}/{WABA-ID}/message_templates",
+        "post",
+        f"/{OWN_WABA}/message_templates",
+        {
+            "name": "order_update",
+            "language": "en_US",
+            "category": "UTILITY",
+            "components": [{"type": "BODY", "text": "Your order shipped."}],
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize("token_name", list(DEMO_TOKENS))
 @pytest.mark.parametrize(("spec_path", "method", "path", "body"), COVERED, ids=[f"{m} {p}" for p, m, _, _ in COVERED])
-def test_mock_answers_validate_against_metas_openapi_spec(mock, spec, registry, spec_path, method, path, body,
-                                                          token_name):
-    response = requests.request(method, f"{mock.base_url}/v26.0{path}", json=body, timeout=5,
-                                headers={"Authorization": f"Bearer {token_value(token_name)}"})
+def test_mock_answers_validate_against_metas_openapi_spec(mock, spec, registry, spec_path, method, path, body, token_name):
+    response = requests.request(
+        method,
+        f"{mock.base_url}/v26.0{path}",
+        json=body,
+        timeout=5,
+        headers={"Authorization": f"Bearer {token_value(token_name)}"},
+    )
     payload = response.json()
     schema = response_schema(spec, spec_path, method, response.status_code)
     if response.status_code == 200:
@@ -85,12 +106,17 @@ def test_request_bodies_the_examples_send_validate_against_the_spec(mock, regist
 
 @pytest.mark.parametrize("token_name", list(DEMO_TOKENS))
 def test_debug_token_and_me_permissions_match_metas_field_reference(mock, token_name):
-    response = requests.get(f"{mock.base_url}/v26.0/debug_token", params={"input_token": token_value(token_name)},
-                            headers={"Authorization": f"Bearer {DEMO_APP.id}|{DEMO_APP.secret}"}, timeout=5)
+    response = requests.get(
+        f"{mock.base_url}/v26.0/debug_token",
+        params={"input_token": token_value(token_name)},
+        headers={"Authorization": f"Bearer {DEMO_APP.id}|{DEMO_APP.secret}"},
+        timeout=5,
+    )
     schema = graph_schemas.DEBUG_TOKEN if response.status_code == 200 else graph_schemas.ERROR_ENVELOPE
     Draft202012Validator(schema).validate(response.json())
-    response = requests.get(f"{mock.base_url}/v26.0/me/permissions", timeout=5,
-                            headers={"Authorization": f"Bearer {token_value(token_name)}"})
+    response = requests.get(
+        f"{mock.base_url}/v26.0/me/permissions", timeout=5, headers={"Authorization": f"Bearer {token_value(token_name)}"}
+    )
     schema = graph_schemas.ME_PERMISSIONS if response.status_code == 200 else graph_schemas.ERROR_ENVELOPE
     Draft202012Validator(schema).validate(response.json())
 

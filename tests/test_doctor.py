@@ -23,8 +23,15 @@ from snippets.doctor import main as doctor_main
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
 EXPECTED_EXIT = {
-    "healthy": 0, "expiring": 0, "embedded-signup": 0,
-    "messaging-only": 1, "management-only": 1, "expired": 1, "invalid": 1, "declined": 1, "other-app": 1,
+    "healthy": 0,
+    "expiring": 0,
+    "embedded-signup": 0,
+    "messaging-only": 1,
+    "management-only": 1,
+    "expired": 1,
+    "invalid": 1,
+    "declined": 1,
+    "other-app": 1,
     "no-assets": 1,
 }
 
@@ -33,8 +40,11 @@ def doctor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the doctor's main() in this process (fast), with exactly this environment."""
     clean = env_without_credentials()
     out, err = io.StringIO(), io.StringIO()
-    with mock.patch.dict(os.environ, {**clean, **(env or {})}, clear=True), \
-            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with (
+        mock.patch.dict(os.environ, {**clean, **(env or {})}, clear=True),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         code = doctor_main(list(args))
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
@@ -67,8 +77,7 @@ def test_verdict_and_exit_status_for_each_demo_token(name):
 
 def test_specific_findings():
     declined = json.loads(doctor("--mock", "--demo-token", "declined", "--json").stdout)
-    assert declined["permissions"] == {"whatsapp_business_management": "expired",
-                                       "whatsapp_business_messaging": "declined"}
+    assert declined["permissions"] == {"whatsapp_business_management": "expired", "whatsapp_business_messaging": "declined"}
     signup = json.loads(doctor("--mock", "--demo-token", "embedded-signup", "--json").stdout)
     assert signup["targets"]["whatsapp_business_messaging"] == list(DEMO_TOKENS["embedded-signup"].targets)
     assert signup["warnings"] and "expires" in signup["warnings"][0]["what"]
@@ -82,8 +91,14 @@ def test_specific_findings():
 
 
 def test_reads_credentials_from_the_environment_against_a_running_mock(mock):
-    env = {"GRAPH_API_BASE": mock.base_url, "WHATSAPP_TOKEN": token_value("healthy"), "META_APP_ID": DEMO_APP.id,
-           "META_APP_SECRET": DEMO_APP.secret, "WHATSAPP_WABA_ID": OWN_WABA, "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE}
+    env = {
+        "GRAPH_API_BASE": mock.base_url,
+        "WHATSAPP_TOKEN": token_value("healthy"),
+        "META_APP_ID": DEMO_APP.id,
+        "META_APP_SECRET": DEMO_APP.secret,
+        "WHATSAPP_WABA_ID": OWN_WABA,
+        "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE,
+    }
     result = doctor("--json", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["assets"]["phone_number"] == {"id": OWN_PHONE, "access": "ok"}
@@ -100,8 +115,12 @@ def test_could_not_check_is_exit_2_and_leaks_nothing(mock, fault_server, closed_
     secret = DEMO_APP.secret if where != "bad-app-secret" else DEMO_APP.secret[::-1]
     base = {"closed-port": closed_port_url, "proxy-html": fault_server.base_url, "bad-app-secret": mock.base_url}[where]
     fault_server.mode = "html502"
-    env = {"GRAPH_API_BASE": base, "WHATSAPP_TOKEN": token_value("healthy"), "META_APP_ID": DEMO_APP.id,
-           "META_APP_SECRET": secret}
+    env = {
+        "GRAPH_API_BASE": base,
+        "WHATSAPP_TOKEN": token_value("healthy"),
+        "META_APP_ID": DEMO_APP.id,
+        "META_APP_SECRET": secret,
+    }
     for args in ((), ("--json",)):
         result = doctor(*args, env=env)
         assert result.returncode == 2, result.stdout + result.stderr
@@ -129,8 +148,14 @@ def test_guide_links_point_at_real_sections(site):
 def test_the_command_line_entry_point_works():
     """One real `python -m snippets.doctor` run: the module entry point, exit status and JSON."""
     clean = env_without_credentials()
-    result = subprocess.run([sys.executable, "-m", "snippets.doctor", "--mock", "--demo-token", "expiring", "--json"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=clean)
+    result = subprocess.run(
+        [sys.executable, "-m", "snippets.doctor", "--mock", "--demo-token", "expiring", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean,
+    )
     assert result.returncode == 0 and json.loads(result.stdout)["warnings"]
     assert "asking debug_token" in result.stderr
 

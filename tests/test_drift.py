@@ -31,6 +31,7 @@ def report(results):
 
 # -- the real repository ------------------------------------------------------------------------
 
+
 def test_every_graph_url_uses_the_pinned_version(guide):
     report(drift.url_findings(drift.scanned_files(), guide["graph_api"]["pinned_version"]))
 
@@ -46,6 +47,7 @@ def test_the_facts_were_verified_recently(guide):
 
 
 # -- the checks themselves, on fixed dates and scratch copies ---------------------------------
+
 
 def levels(results):
     return [r.level for r in results if r.level != "info"]
@@ -114,10 +116,12 @@ def test_facts_older_than_120_days_warn_then_fail_in_strict_mode(guide):
 
 @pytest.mark.parametrize(
     ("env", "code", "phrase"),
-    [({}, 0, "0 failure(s)"),
-     ({"DRIFT_TODAY": "2027-06-01"}, 0, "WARN"),
-     ({"DRIFT_TODAY": "2027-06-01", "DRIFT_STRICT": "1"}, 1, "last verified"),
-     ({"DRIFT_TODAY": "June 2027"}, 1, "write it as YYYY-MM-DD")],
+    [
+        ({}, 0, "0 failure(s)"),
+        ({"DRIFT_TODAY": "2027-06-01"}, 0, "WARN"),
+        ({"DRIFT_TODAY": "2027-06-01", "DRIFT_STRICT": "1"}, 1, "last verified"),
+        ({"DRIFT_TODAY": "June 2027"}, 1, "write it as YYYY-MM-DD"),
+    ],
 )
 def test_the_calendar_and_strict_mode_come_from_the_environment(env, code, phrase):
     import os
@@ -125,7 +129,8 @@ def test_the_calendar_and_strict_mode_come_from_the_environment(env, code, phras
     base = {k: v for k, v in os.environ.items() if not k.startswith("DRIFT_")}
     if not env:
         base["DRIFT_TODAY"] = str(guide_data.load()["last_verified"])
-    result = subprocess.run([sys.executable, "-m", "guide_data.drift"], cwd=ROOT, capture_output=True, text=True,
-                            env={**base, **env})
+    result = subprocess.run(
+        [sys.executable, "-m", "guide_data.drift"], cwd=ROOT, capture_output=True, text=True, env={**base, **env}
+    )
     assert result.returncode == code, result.stdout + result.stderr
     assert phrase in result.stdout + result.stderr

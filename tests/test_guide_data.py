@@ -26,14 +26,19 @@ def test_the_data_file_loads_and_pins_a_released_version(guide):
     ("mutate", "key_path", "problem"),
     [
         (lambda d: d["access_types"][1].pop("app_review"), "access_types[1]", "'app_review' is a required property"),
-        (lambda d: d["permissions"][0].update(typical_integration="yes"), "permissions[0].typical_integration",
-         "'yes' is not of type 'boolean'"),
-        (lambda d: d["permissions"][1].update(name="whatsapp_busines_management"), "permissions[1].name",
-         "'whatsapp_busines_management' is not one of"),
+        (
+            lambda d: d["permissions"][0].update(typical_integration="yes"),
+            "permissions[0].typical_integration",
+            "'yes' is not of type 'boolean'",
+        ),
+        (
+            lambda d: d["permissions"][1].update(name="whatsapp_busines_management"),
+            "permissions[1].name",
+            "'whatsapp_busines_management' is not one of",
+        ),
         (lambda d: d.update(last_verified="last week"), "last_verified", "YYYY-MM-DD"),
         (lambda d: d["graph_api"].update(pinned_version="v99.0"), "graph_api.pinned_version", "not in graph_api.versions"),
-        (lambda d: d["permissions"][0]["endpoints"].append("FETCH /{waba-id}"), "permissions[0].endpoints[2]",
-         "does not match"),
+        (lambda d: d["permissions"][0]["endpoints"].append("FETCH /{waba-id}"), "permissions[0].endpoints[2]", "does not match"),
     ],
     ids=["missing-key", "wrong-type", "unknown-permission", "bad-date", "unlisted-pin", "bad-endpoint"],
 )

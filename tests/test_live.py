@@ -39,8 +39,13 @@ def live():
 @pytest.fixture(scope="module")
 def reference():
     running = serve(quiet=True)
-    yield {"base": running.base_url, "token": token_value("healthy"), "app_token": f"{DEMO_APP.id}|{DEMO_APP.secret}",
-           "waba": OWN_WABA, "phone": OWN_PHONE}
+    yield {
+        "base": running.base_url,
+        "token": token_value("healthy"),
+        "app_token": f"{DEMO_APP.id}|{DEMO_APP.secret}",
+        "waba": OWN_WABA,
+        "phone": OWN_PHONE,
+    }
     running.stop()
 
 
@@ -55,8 +60,14 @@ READ_ONLY = {
 
 def fetch(context, request):
     method, path, params, bearer, body = request(context)
-    response = requests.request(method, f"{context['base']}/{PINNED}{path}", params=params, json=body,
-                                headers={"Authorization": f"Bearer {bearer}"}, timeout=20)
+    response = requests.request(
+        method,
+        f"{context['base']}/{PINNED}{path}",
+        params=params,
+        json=body,
+        headers={"Authorization": f"Bearer {bearer}"},
+        timeout=20,
+    )
     return response
 
 
@@ -79,8 +90,13 @@ def test_sending_a_template_has_the_mocks_shape(live, reference):
         pytest.skip("no WHATSAPP_LIVE_TEST_RECIPIENT: live mode sends no message")
 
     def send(c):
-        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient, "type": "template",
-                "template": {"name": "hello_world", "language": {"policy": "deterministic", "code": "en_US"}}}
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": recipient,
+            "type": "template",
+            "template": {"name": "hello_world", "language": {"policy": "deterministic", "code": "en_US"}},
+        }
         return "POST", f"/{c['phone']}/messages", None, c["token"], body
 
     real, mock = fetch(live, send), fetch(reference, send)

@@ -16,10 +16,18 @@ from mockgraph.demo import CUSTOMER_WABAS, OWN_PHONE, OWN_WABA
 
 SAMPLE_IDS = {"phone-number-id": OWN_PHONE, "waba-id": OWN_WABA}
 BODIES = {
-    "POST /{phone-number-id}/messages": {"messaging_product": "whatsapp", "to": "+15550100123", "type": "text",
-                                         "text": {"body": "Hello"}},
-    "POST /{waba-id}/message_templates": {"name": "order_update", "language": "en_US", "category": "UTILITY",
-                                          "components": [{"type": "BODY", "text": "Your order shipped."}]},
+    "POST /{phone-number-id}/messages": {
+        "messaging_product": "whatsapp",
+        "to": "+15550100123",
+        "type": "text",
+        "text": {"body": "Hello"},
+    },
+    "POST /{waba-id}/message_templates": {
+        "name": "order_update",
+        "language": "en_US",
+        "category": "UTILITY",
+        "components": [{"type": "BODY", "text": "Your order shipped."}],
+    },
 }
 
 
@@ -28,16 +36,20 @@ def call(base_url, endpoint, token_name, version="v26.0"):
     path = template
     for placeholder, value in SAMPLE_IDS.items():
         path = path.replace("{" + placeholder + "}", value)
-    return requests.request(method, f"{base_url}/{version}{path}", json=BODIES.get(endpoint),
-                            headers={"Authorization": f"Bearer {token_value(token_name)}"}, timeout=5)
+    return requests.request(
+        method,
+        f"{base_url}/{version}{path}",
+        json=BODIES.get(endpoint),
+        headers={"Authorization": f"Bearer {token_value(token_name)}"},
+        timeout=5,
+    )
 
 
 @pytest.mark.parametrize("row", [p["name"] for p in guide_data.load()["permissions"]])
 def test_the_permissions_table_is_executable(mock, guide, row):
     """A token with only this row's permission calls every endpoint the row lists, and gets error 200
     on the endpoints only other rows list."""
-    token_name = {"whatsapp_business_messaging": "messaging-only",
-                  "whatsapp_business_management": "management-only"}[row]
+    token_name = {"whatsapp_business_messaging": "messaging-only", "whatsapp_business_management": "management-only"}[row]
     own = next(p["endpoints"] for p in guide["permissions"] if p["name"] == row)
     for endpoint in own:
         response = call(mock.base_url, endpoint, token_name)
@@ -55,8 +67,11 @@ def test_no_access_to_the_asset_is_also_error_200(mock):
     response = call(mock.base_url, "GET /{waba-id}/phone_numbers", "no-assets")
     assert response.status_code == 403 and response.json()["error"]["code"] == 200
     assert "access this WhatsApp Business Account" in response.json()["error"]["message"]
-    response = requests.get(f"{mock.base_url}/v26.0/{CUSTOMER_WABAS[0]}/phone_numbers",
-                            headers={"Authorization": f"Bearer {token_value('embedded-signup')}"}, timeout=5)
+    response = requests.get(
+        f"{mock.base_url}/v26.0/{CUSTOMER_WABAS[0]}/phone_numbers",
+        headers={"Authorization": f"Bearer {token_value('embedded-signup')}"},
+        timeout=5,
+    )
     assert response.status_code == 200 and response.json()["data"]
 
 
@@ -66,16 +81,21 @@ def test_invalid_tokens_get_190_everywhere_but_debug_token(mock, token, subcode)
     error = response.json()["error"]
     assert response.status_code == 401 and error["code"] == 190 and error["type"] == "OAuthException"
     assert "error_subcode" not in error  # WhatsApp stopped sending it in v16.0
-    response = requests.get(f"{mock.base_url}/v26.0/me/permissions",
-                            headers={"Authorization": f"Bearer {token_value(token)}"}, timeout=5)
+    response = requests.get(
+        f"{mock.base_url}/v26.0/me/permissions", headers={"Authorization": f"Bearer {token_value(token)}"}, timeout=5
+    )
     assert response.json()["error"]["error_subcode"] == subcode
 
 
 def test_debug_token_reports_invalid_tokens_inside_data_with_http_200(mock):
     from mockgraph import DEMO_APP
 
-    response = requests.get(f"{mock.base_url}/v26.0/debug_token", params={"input_token": token_value("expired")},
-                            headers={"Authorization": f"Bearer {DEMO_APP.id}|{DEMO_APP.secret}"}, timeout=5)
+    response = requests.get(
+        f"{mock.base_url}/v26.0/debug_token",
+        params={"input_token": token_value("expired")},
+        headers={"Authorization": f"Bearer {DEMO_APP.id}|{DEMO_APP.secret}"},
+        timeout=5,
+    )
     assert response.status_code == 200
     data = response.json()["data"]
     assert data["is_valid"] is False and data["error"]["code"] == 190 and data["error"]["subcode"] == 463
@@ -90,28 +110,43 @@ def test_missing_or_bad_token_gets_190(mock, authorization):
 
 @pytest.mark.parametrize(
     ("body", "details"),
-    [({"to": "+15550100123", "type": "text", "text": {"body": "x"}}, "messaging_product is required"),
-     ({"messaging_product": "whatsapp", "type": "text", "text": {"body": "x"}}, "to is required"),
-     ({"messaging_product": "whatsapp", "to": "+15550100123", "type": "text"}, "text is required")],
+    [
+        ({"to": "+15550100123", "type": "text", "text": {"body": "x"}}, "messaging_product is required"),
+        ({"messaging_product": "whatsapp", "type": "text", "text": {"body": "x"}}, "to is required"),
+        ({"messaging_product": "whatsapp", "to": "+15550100123", "type": "text"}, "text is required"),
+    ],
 )
 def test_a_missing_required_field_gets_100_with_details(mock, body, details):
-    response = requests.post(f"{mock.base_url}/v26.0/{OWN_PHONE}/messages", json=body,
-                             headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5)
+    response = requests.post(
+        f"{mock.base_url}/v26.0/{OWN_PHONE}/messages",
+        json=body,
+        headers={"Authorization": f"Bearer {token_value('healthy')}"},
+        timeout=5,
+    )
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == 100 and details in error["error_data"]["details"]
 
 
 def test_unknown_template_gets_132001_with_http_404(mock):
-    body = {"messaging_product": "whatsapp", "to": "+15550100123", "type": "template",
-            "template": {"name": "no_such_template", "language": {"code": "en_US"}}}
-    response = requests.post(f"{mock.base_url}/v26.0/{OWN_PHONE}/messages", json=body,
-                             headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5)
+    body = {
+        "messaging_product": "whatsapp",
+        "to": "+15550100123",
+        "type": "template",
+        "template": {"name": "no_such_template", "language": {"code": "en_US"}},
+    }
+    response = requests.post(
+        f"{mock.base_url}/v26.0/{OWN_PHONE}/messages",
+        json=body,
+        headers={"Authorization": f"Bearer {token_value('healthy')}"},
+        timeout=5,
+    )
     assert response.status_code == 404 and response.json()["error"]["code"] == 132001
 
 
 def test_unknown_path_gets_unsupported_get_request(mock):
-    response = requests.get(f"{mock.base_url}/v26.0/123456789/nothing_here",
-                            headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5)
+    response = requests.get(
+        f"{mock.base_url}/v26.0/123456789/nothing_here", headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5
+    )
     error = response.json()["error"]
     assert (error["code"], error["error_subcode"], error["type"]) == (100, 33, "GraphMethodException")
     assert error["message"].startswith("Unsupported get request.")
@@ -129,6 +164,7 @@ def test_versions_follow_the_yaml_lifecycle(guide):
     usable version, unknown and unreleased ones get Graph's unknown-path error."""
     running = serve(GraphMock(today=dt.date(2026, 11, 26)))
     try:
+
         def version_of(version):
             return call(running.base_url, "GET /{waba-id}", "healthy", version=version)
 
@@ -142,13 +178,15 @@ def test_versions_follow_the_yaml_lifecycle(guide):
 
 
 def test_strict_mode_refuses_unversioned_paths_and_lenient_mode_uses_the_pin(mock):
-    response = requests.get(f"{mock.base_url}/{OWN_WABA}", headers={"Authorization": f"Bearer {token_value('healthy')}"},
-                            timeout=5)
+    response = requests.get(
+        f"{mock.base_url}/{OWN_WABA}", headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5
+    )
     assert response.status_code == 400 and "has no version" in response.json()["error"]["message"]
     lenient = serve(strict=False)
     try:
-        response = requests.get(f"{lenient.base_url}/{OWN_WABA}",
-                                headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5)
+        response = requests.get(
+            f"{lenient.base_url}/{OWN_WABA}", headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5
+        )
         assert response.status_code == 200 and response.headers["facebook-api-version"] == "v26.0"
     finally:
         lenient.stop()

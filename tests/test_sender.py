@@ -66,8 +66,7 @@ def test_throttling_is_retried_with_backoff_until_it_clears(limits, code):
         session = sender.whatsapp_session(token_value("healthy"))
         sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT})
         running.app.journal.clear()
-        answer = sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT},
-                                     retries=Retry(total=8, backoff_factor=0.1))
+        answer = sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT}, retries=Retry(total=8, backoff_factor=0.1))
         assert answer["messages"]
         assert len(running.app.journal) >= 2, "the throttled send should have been retried"
     finally:
@@ -136,9 +135,12 @@ def test_connection_refused_is_a_retryable_error_without_the_token(closed_port_u
 
 def test_the_classifier_agrees_with_the_yaml_error_table_on_every_code(sender, guide):
     for error in guide["graph_errors"]:
-        envelope = {"code": error["code"], "message": f"({error['code']}) {error['title']}",
-                    "error_data": {"messaging_product": "whatsapp", "details": "details from Graph"},
-                    "fbtrace_id": "Atrace"}
+        envelope = {
+            "code": error["code"],
+            "message": f"({error['code']}) {error['title']}",
+            "error_data": {"messaging_product": "whatsapp", "details": "details from Graph"},
+            "fbtrace_id": "Atrace",
+        }
         retry, advice = sender.classify(envelope)
         assert retry is error["retryable"], f"code {error['code']}: the YAML says retryable={error['retryable']}"
         assert f"code {error['code']}" in advice and "details from Graph" in advice

@@ -17,8 +17,9 @@ def _curl():
     assert shutil.which("curl"), "the shell examples need curl: apt-get install -y curl"
 
 
-@pytest.mark.parametrize(("script", "response", "token_name", "scenario"), response_pairs(),
-                         ids=[r.name for _, r, _, _ in response_pairs()])
+@pytest.mark.parametrize(
+    ("script", "response", "token_name", "scenario"), response_pairs(), ids=[r.name for _, r, _, _ in response_pairs()]
+)
 def test_shell_example_prints_the_json_shown_on_the_page(mock, script, response, token_name, scenario):
     result = run_shell_example(script, mock.base_url, token_name, scenario)
     assert result.returncode == 0, result.stderr
@@ -41,8 +42,12 @@ def test_every_response_file_is_shown_on_a_page_and_every_shell_example_has_one(
 def test_env_setup_exports_every_variable_the_examples_read():
     script = (SNIPPETS / "env_setup.sh").read_text(encoding="utf-8")
     names = ["WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET", "WHATSAPP_WABA_ID", "WHATSAPP_PHONE_NUMBER_ID"]
-    result = subprocess.run(["bash", "-c", script + "\n" + "".join(f'printf "%s\\n" "${n}";' for n in names)],
-                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        ["bash", "-c", script + "\n" + "".join(f'printf "%s\\n" "${n}";' for n in names)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0
     assert all(result.stdout.splitlines()), "env_setup.sh leaves a variable empty"
     used = " ".join(p.read_text(encoding="utf-8") for p in SNIPPETS.glob("*.*"))

@@ -62,15 +62,11 @@ def test_access_types_table_holds_exactly_the_yaml_rows(guide_page, guide):
 
 
 def test_other_fact_tables_and_lists_come_from_the_yaml(guide_page, guide):
-    assert [r[0] for r in table_rows(guide_page, "debug-token-fields-table")] == [
-        f["field"] for f in guide["debug_token_fields"]
-    ]
+    assert [r[0] for r in table_rows(guide_page, "debug-token-fields-table")] == [f["field"] for f in guide["debug_token_fields"]]
     assert [r[0] for r in table_rows(guide_page, "optional-permissions-table")] == [
         p["name"] for p in guide["optional_permissions"]
     ]
-    assert [r[0] for r in table_rows(guide_page, "system-user-tokens-table")] == [
-        t["kind"] for t in guide["system_user_tokens"]
-    ]
+    assert [r[0] for r in table_rows(guide_page, "system-user-tokens-table")] == [t["kind"] for t in guide["system_user_tokens"]]
     for group in guide["app_review_checklist"]:
         items = guide_page.select(f'ul.task-list[data-group="{group["group"]}"] li')
         assert [li.get_text(" ", strip=True) for li in items] == group["items"]
@@ -129,8 +125,7 @@ def test_every_code_block_is_a_tested_file_or_a_marked_literal(site):
         title = block.select_one(".filename")
         if title is None:
             assert "not-executable" in block.get("class", []), (
-                f"{name}: a code block neither comes from snippets/ nor is marked not-executable:\n"
-                f"{block.get_text()[:200]}"
+                f"{name}: a code block neither comes from snippets/ nor is marked not-executable:\n{block.get_text()[:200]}"
             )
             continue
         source = ROOT / title.get_text(strip=True)
@@ -158,8 +153,9 @@ def python_snippets():
 @pytest.mark.parametrize("path", python_snippets(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_python_snippet_compiles_and_passes_ruff(path):
     compile(path.read_text(encoding="utf-8"), str(path), "exec")
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(path)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -171,8 +167,15 @@ def test_shell_snippets_are_valid_bash():
 
 # Claims from the draft that Meta's pages contradict or do not support (see the guide's changelog).
 RETRACTED_CLAIMS = [
-    "3–7 business days", "3-7 business days", "1–3 business days", "exactly two permissions",
-    "15 digits", "16 digits", "do not expire unless", "never expire unless", "v24.0 (Feb 2026)",
+    "3–7 business days",
+    "3-7 business days",
+    "1–3 business days",
+    "exactly two permissions",
+    "15 digits",
+    "16 digits",
+    "do not expire unless",
+    "never expire unless",
+    "v24.0 (Feb 2026)",
 ]
 
 
@@ -215,13 +218,19 @@ def test_every_file_shown_on_the_site_is_exercised_by_a_test(site):
 
     tests_text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("*.py"))
     paired = {s.name for s, _, _, _ in response_pairs()} | {r.name for _, r, _, _ in response_pairs()}
-    shown = {block.select_one(".filename").get_text(strip=True)
-             for _, block in code_blocks(site) if block.select_one(".filename")}
+    shown = {
+        block.select_one(".filename").get_text(strip=True) for _, block in code_blocks(site) if block.select_one(".filename")
+    }
     for path in sorted(shown):
         name = Path(path).name
         stem = name.split(".")[0]
-        exercised = (name in paired or f'"{stem}"' in tests_text or f"snippets.{stem}" in tests_text
-                     or f"import {stem}" in tests_text or f'"{name}"' in tests_text)
+        exercised = (
+            name in paired
+            or f'"{stem}"' in tests_text
+            or f"snippets.{stem}" in tests_text
+            or f"import {stem}" in tests_text
+            or f'"{name}"' in tests_text
+        )
         assert exercised, f"{path} is shown on the site but no test runs it"
 
 

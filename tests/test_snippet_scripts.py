@@ -18,8 +18,13 @@ BASE_ENV = env_without_credentials()
 
 
 def run(script: str, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "snippets" / script), *args], capture_output=True, text=True,
-                          env={**BASE_ENV, **env}, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "snippets" / script), *args],
+        capture_output=True,
+        text=True,
+        env={**BASE_ENV, **env},
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("script", ["startup_check.py", "sender.py", "webhook_receiver.py"])
@@ -31,8 +36,12 @@ def test_a_missing_variable_is_named_and_nothing_crashes(script):
 
 
 def test_startup_check_as_a_script(mock):
-    env = {"GRAPH_API_BASE": mock.base_url, "WHATSAPP_TOKEN": token_value("healthy"),
-           "META_APP_ID": DEMO_APP.id, "META_APP_SECRET": DEMO_APP.secret}
+    env = {
+        "GRAPH_API_BASE": mock.base_url,
+        "WHATSAPP_TOKEN": token_value("healthy"),
+        "META_APP_ID": DEMO_APP.id,
+        "META_APP_SECRET": DEMO_APP.secret,
+    }
     result = run("startup_check.py", env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Token OK: SYSTEM_USER token for app {DEMO_APP.id}, never expires."
@@ -42,8 +51,12 @@ def test_startup_check_as_a_script(mock):
 
 
 def test_sender_as_a_script(mock):
-    env = {"GRAPH_API_BASE": mock.base_url, "WHATSAPP_TOKEN": token_value("healthy"),
-           "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE, "WHATSAPP_TEST_RECIPIENT": "+15550100123"}
+    env = {
+        "GRAPH_API_BASE": mock.base_url,
+        "WHATSAPP_TOKEN": token_value("healthy"),
+        "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE,
+        "WHATSAPP_TEST_RECIPIENT": "+15550100123",
+    }
     result = run("sender.py", env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Accepted: wamid.")

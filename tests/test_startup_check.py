@@ -57,8 +57,7 @@ FAILURES = {
     "management-only": (lambda m: m.TokenProblem, ["lacks whatsapp_business_messaging", "Generate a new token"]),
     "expired": (lambda m: m.TokenProblem, ["not valid", "subcode 463", "Generate a new token"]),
     "invalid": (lambda m: m.TokenProblem, ["not valid", "subcode 467", "Generate a new token"]),
-    "declined": (lambda m: m.TokenProblem, ["whatsapp_business_messaging: declined",
-                                            "whatsapp_business_management: expired"]),
+    "declined": (lambda m: m.TokenProblem, ["whatsapp_business_messaging: declined", "whatsapp_business_management: expired"]),
     "other-app": (lambda m: m.TokenProblem, ["another app", "use that app's ID and secret"]),
 }
 
@@ -88,7 +87,8 @@ def test_without_appsecret_proof_the_demo_app_refuses_the_call(proof_mock):
 
     response = requests.get(
         f"{proof_mock.base_url}/v26.0/me/permissions",
-        headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5,
+        headers={"Authorization": f"Bearer {token_value('healthy')}"},
+        timeout=5,
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 100

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
 # Zensical supports it, this test fails and the note can go.
 ZENSICAL_GAPS = {
     "version banner": "theme overrides cannot read mkdocs-macros variables, so overrides/main.html renders the "
-                      "announce bar empty",
+    "announce bar empty",
 }
 
 
@@ -33,20 +33,31 @@ def zensical_site(tmp_path_factory) -> Path:
     assert ZENSICAL, "CI must build with Zensical: .ci/run installs requirements-zensical.txt"
     project = copy_project(tmp_path_factory.mktemp("zensical") / "project")
     # Zensical loads the macros module by path; the project root must be importable (guide_data).
-    result = subprocess.run([ZENSICAL, "build", "--strict"], cwd=project, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": str(project)}, timeout=300)
+    result = subprocess.run(
+        [ZENSICAL, "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return project / "site"
 
 
 def page_map(site: Path) -> dict[str, BeautifulSoup]:
-    return {str(p.relative_to(site)): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
-            for p in site.rglob("index.html") if p.parent.name not in {"404", "search"}}
+    return {
+        str(p.relative_to(site)): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in site.rglob("index.html")
+        if p.parent.name not in {"404", "search"}
+    }
 
 
 def facts(soup: BeautifulSoup) -> dict[str, list[list[str]]]:
-    return {t["id"]: [[c.get_text(" ", strip=True) for c in row.find_all(["td", "th"])] for row in t.find_all("tr")]
-            for t in soup.select("table[data-source]")}
+    return {
+        t["id"]: [[c.get_text(" ", strip=True) for c in row.find_all(["td", "th"])] for row in t.find_all("tr")]
+        for t in soup.select("table[data-source]")
+    }
 
 
 def code(soup: BeautifulSoup) -> list[tuple[str, str]]:
