@@ -27,6 +27,9 @@ KNOWN_PERMISSIONS = (
     "ads_read",
 )
 
+# What a client should do with an error: the small set the classifier answers with.
+CLIENT_ACTIONS = ("retry_with_backoff", "retry_after_wait", "fix_then_retry", "do_not_retry", "reauthenticate")
+
 _text = {"type": "string", "minLength": 1}
 _date = {"type": "date"}
 _optional_date = {"type": ["date", "null"]}
@@ -131,12 +134,14 @@ SCHEMA: dict[str, Any] = {
                 "code": {"type": "integer", "minimum": 0},
                 "title": _text,
                 "http_status": {"type": "integer", "minimum": 400, "maximum": 599},
-                "retryable": {"type": "boolean"},
+                # What a client should do: snippets/graph_errors.py decides from this column
+                # (exported to snippets/graph_error_actions.json by python -m guide_data.error_actions).
+                "client_action": {"enum": list(CLIENT_ACTIONS)},
                 "what_to_do": _text,
                 "cause": _text,
                 "prevention": _text,
             },
-            required=["code", "title", "http_status", "retryable", "what_to_do"],
+            required=["code", "title", "http_status", "client_action", "what_to_do"],
         ),
         "setup_modes": _table({"aspect": _text, "test": _text, "production": _text}),
         "permission_statuses": _table({"status": {"enum": ["granted", "declined", "expired"]}, "meaning": _text}),
@@ -148,6 +153,11 @@ _DataValidator = validators.extend(
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("date", lambda _checker, value: isinstance(value, dt.date)),
 )
+
+
+def is_retryable(action: str) -> bool:
+    """Whether a client action lets the same request be sent again without a change."""
+    return action in ("retry_with_backoff", "retry_after_wait")
 
 
 class DataError(ValueError):

@@ -168,7 +168,13 @@ def define_env(env):
     @env.macro
     def graph_errors_table() -> str:
         rows = [
-            [code(e["code"]), esc(e["title"]), esc(e["http_status"]), _yes_no(e["retryable"]), esc(e["what_to_do"])]
+            [
+                code(e["code"]),
+                esc(e["title"]),
+                esc(e["http_status"]),
+                _yes_no(guide_data.is_retryable(e["client_action"])),
+                esc(e["what_to_do"]),
+            ]
             for e in data["graph_errors"]
         ]
         return html_table("graph-errors-table", ["Code", "Title", "HTTP status", "Retry?", "What to do"], rows)
@@ -183,7 +189,7 @@ def define_env(env):
                 f"### {number}: {md_escape(e['title'])} {{ #error-{number} }}\n\n"
                 f"**Cause.** {md_escape(e['cause'])}\n\n"
                 f"**Fix.** {md_escape(e['what_to_do'])} "
-                f"({'retry with backoff' if e['retryable'] else 'do not retry unchanged'}; "
+                f"({'retry with backoff' if guide_data.is_retryable(e['client_action']) else 'do not retry unchanged'}; "
                 f"HTTP {e['http_status']} as Meta documents it)\n\n"
                 f"**Prevention.** {md_escape(e['prevention'])}"
             )

@@ -11,14 +11,12 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util import Retry
 
+from snippets import graph_errors
+
 GRAPH = os.environ.get("GRAPH_API_BASE", "https://graph.facebook.com") + "/v26.0"
 
+
 # --8<-- [start:classify]
-# Graph codes that a later retry can fix: throttling (4, 80007, 130429, 131056) and temporary
-# failures at Meta (2, 131000). Everything else needs a change on your side first.
-RETRYABLE_CODES = {2, 4, 80007, 130429, 131000, 131056}
-
-
 class WhatsAppError(Exception):
     """A message was not accepted. `retryable` says whether trying again later can help."""
 
@@ -30,11 +28,11 @@ class WhatsAppError(Exception):
 def classify(error):
     """(retry?, what to tell the operator) for a Graph error object. Keys on `code` and
     `error_data.details`, as Meta advises, never on the title or the HTTP status."""
-    code = error.get("code")
-    details = (error.get("error_data") or {}).get("details") or error.get("message", "")
-    if code in RETRYABLE_CODES:
+    decision = graph_errors.classify(error)
+    code, details = decision.code, decision.details
+    if decision.retryable:
         return True, f"Throttled or temporary (code {code}): {details}"
-    if code == 190:
+    if decision.action == graph_errors.REAUTHENTICATE:
         return False, f"The access token is expired or revoked (code 190): generate a new one. {details}"
     if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
         return False, f"Permission or asset access missing (code {code}): check the token's scopes and assets. {details}"

@@ -1,0 +1,87 @@
+"""Decide what to do with a Graph API error: one function for responses and status webhooks.
+
+    from snippets.graph_errors import classify
+    decision = classify(body["error"])            # a synchronous error response
+    decision = classify(status["errors"][0])      # a `failed` message-status webhook entry
+    if decision.retryable: ...
+
+The table of codes lives in graph_error_actions.json beside this file (copy both); it is
+generated from the guide's data file, so this page, the guide's Error Reference and the code
+agree. Needs Python 3.9+ and the standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# What a client should do. Only the two retry actions allow sending the same request again.
+RETRY_WITH_BACKOFF = "retry_with_backoff"  # temporary or throttled: wait, then try again
+RETRY_AFTER_WAIT = "retry_after_wait"  # Meta names the wait (e.g. a recipient's pair rate limit)
+FIX_THEN_RETRY = "fix_then_retry"  # the request, the token's access or the account needs a change
+DO_NOT_RETRY = "do_not_retry"  # the same message will fail again; do not send it
+REAUTHENTICATE = "reauthenticate"  # the access token is expired, revoked or invalid
+
+_TABLE_FILE = Path(__file__).with_name("graph_error_actions.json")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do about one Graph error. `known` is False for a code missing from the table."""
+
+    action: str
+    code: int | None
+    subcode: int | None
+    title: str
+    details: str
+    known: bool
+
+    @property
+    def retryable(self) -> bool:
+        return self.action in (RETRY_WITH_BACKOFF, RETRY_AFTER_WAIT)
+
+
+def load_table(path: Path = _TABLE_FILE) -> dict[int, dict[str, str]]:
+    """The code -> {action, title} table shipped beside this module."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return {int(code): row for code, row in document["codes"].items()}
+
+
+_TABLE = load_table()
+
+
+def _as_int(value: Any) -> int | None:
+    # Graph sends integers; a proxy or an old client may turn them into strings.
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def classify(error: Mapping[str, Any] | None, table: Mapping[int, Mapping[str, str]] | None = None) -> Decision:
+    """Map a Graph error object to a client action.
+
+    Keys on `code` only, as Meta advises (titles and HTTP statuses vary between copies of its
+    tables). A code the table does not know is never retried automatically: `do_not_retry`,
+    with `known=False` so that callers can log it for a human.
+    """
+    table = _TABLE if table is None else table
+    error = error if isinstance(error, Mapping) else {}
+    code = _as_int(error.get("code"))
+    subcode = _as_int(error.get("error_subcode"))
+    error_data = error.get("error_data")
+    details = error_data.get("details") if isinstance(error_data, Mapping) else None
+    if not isinstance(details, str) or not details:
+        message = error.get("message")
+        details = message if isinstance(message, str) else ""
+    row = table.get(code) if code is not None else None
+    if row is None:
+        title = error.get("title")
+        return Decision(DO_NOT_RETRY, code, subcode, title if isinstance(title, str) else "", details, known=False)
+    return Decision(row["action"], code, subcode, row["title"], details, known=True)
