@@ -11,7 +11,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util import Retry
 
-from snippets import graph_errors
+try:  # imported as a package module (python -m snippets.sender, or from your code)
+    from . import graph_errors
+except ImportError:  # run as a script beside graph_errors.py (python sender.py)
+    import graph_errors  # type: ignore[no-redef]
 
 GRAPH = os.environ.get("GRAPH_API_BASE", "https://graph.facebook.com") + "/v26.0"
 
