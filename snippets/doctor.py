@@ -19,7 +19,8 @@ import json
 import os
 import sys
 
-GUIDE = "https://example.github.io/whatsapp-permissions-guide/whatsapp-permissions-guide/"
+# mkdocs.yml's default site_url (SITE_URL unset): the guide served by `mkdocs serve`.
+GUIDE = "http://127.0.0.1:8000/whatsapp-permissions-guide/"
 ENV_REQUIRED = ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET")
 
 HEALTHY, PROBLEMS, COULD_NOT_CHECK = 0, 1, 2

@@ -1,35 +1,34 @@
 """Session fixtures: one mockgraph for the whole run (stripe-python style), the built site, and
-misbehaving servers for the failure paths. Snippets are imported unchanged; only GRAPH_API_BASE
-(the base URL every snippet reads) is injected."""
+misbehaving servers for the failure paths; the suite's options and Hypothesis profiles.
+Only fixtures and hooks live here: helpers the tests import are in the `support` package."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import importlib
 import os
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 import guide_data
-from mockgraph import DEMO_APP, serve
+from mockgraph import serve
 from mockgraph.server import PathOnlyLog
+from support.goldens import OPTION as UPDATE_GOLDENS
+from support.openapi import OPENAPI_SPEC, SPEC_URI
+from support.paths import ROOT
+from support.project import build_site
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-OPENAPI_SPEC = Path(os.environ.get("META_OPENAPI_SPEC", SHARED / "meta-openapi" / "business-messaging-api_v23.0.yaml"))
-
-
-SPEC_URI = "urn:meta-openapi"
+# CI (the CI variable is set by GitHub Actions and by .ci/run) replays the same examples on every
+# run, with no example database: a red CI is a real failure, never a coin toss. A local run keeps
+# exploring new inputs and remembers the failures it found (.hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")
@@ -71,29 +70,6 @@ def proof_mock():
     running = serve(strict=True, require_appsecret_proof=True)
     yield running
     running.stop()
-
-
-def secrets_of(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
-    """Everything that must never appear in output: the token, the app secret, and the
-    appsecret_proof of both the token and the app token."""
-    app_token = f"{DEMO_APP.id}|{app_secret}"
-    proofs = [hmac.new(app_secret.encode(), t.encode(), hashlib.sha256).hexdigest() for t in (token, app_token)]
-    return [token, app_secret, *proofs]
-
-
-def env_without_credentials() -> dict[str, str]:
-    """This process's environment minus anything that would point a snippet at real credentials."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
-
-
-def import_snippet(name: str, base_url: str):
-    """Import snippets.<name> fresh, as a reader would run it with GRAPH_API_BASE set."""
-    os.environ["GRAPH_API_BASE"] = base_url
-    try:
-        module = importlib.import_module(f"snippets.{name}")
-        return importlib.reload(module)
-    finally:
-        del os.environ["GRAPH_API_BASE"]
 
 
 class FaultServer:
@@ -143,30 +119,6 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def build_site(project: Path, site_dir: Path, config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(site_dir)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of everything the build reads, so a test can break one input without touching the repo."""
-    dest.mkdir(parents=True)
-    for name in ("mkdocs.yml", "docs", "snippets", "overrides", "guide_data", "guide_macros", "data"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, dest / name)
-    return dest
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The site, built once with `mkdocs build --strict`."""
@@ -180,13 +132,11 @@ def pytest_addoption(parser):
     parser.addoption(
         "--live", action="store_true", help="also run the live contract tests against graph.facebook.com (needs credentials)"
     )
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "drift: checks that the docs have not drifted from the pinned Graph API version")
-    config.addinivalue_line("markers", "live: contract tests against the real Graph API; run with --live")
-    config.addinivalue_line("markers", "browser: the site in headless Chromium (REQUIRE_BROWSER=1 makes it mandatory)")
-    config.addinivalue_line("markers", "examples: the example job, every snippet run against mockgraph")
+    parser.addoption(
+        UPDATE_GOLDENS,
+        action="store_true",
+        help="rewrite the golden files (snippets/responses/*.json, snippets/output/*.txt) from what the code prints now",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from test_site import snippet_text
 
-from conftest import ROOT
+from support.paths import ROOT
+from support.site_pages import snippet_text
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

@@ -8,14 +8,12 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
-import graph_schemas
-from conftest import (
-    SPEC_URI,  # noqa: E402
-    import_snippet,
-)
 from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
-from shell_examples import SNIPPETS, run_shell_example
+from support import graph_schemas
+from support.openapi import SPEC_URI
+from support.shell_examples import SNIPPETS, run_shell_example
+from support.snippet_modules import import_snippet
 
 
 def pointer(*parts: str) -> str:

@@ -7,18 +7,20 @@ import contextlib
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 from unittest import mock
 
 import pytest
 
-from conftest import ROOT, env_without_credentials, secrets_of
+from guide_data.site import site_url
 from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
-from shell_examples import SNIPPETS
 from snippets.doctor import main as doctor_main
+from support.credentials import env_without_credentials, secrets_of
+from support.goldens import check_golden
+from support.paths import ROOT
+from support.shell_examples import SNIPPETS
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
@@ -67,7 +69,7 @@ def test_verdict_and_exit_status_for_each_demo_token(name):
     assert verdict["status"] == ("healthy" if result.returncode == 0 else "problems")
     assert bool(verdict["problems"]) == (result.returncode == 1)
     for problem in verdict["problems"]:
-        assert problem["fix"] and problem["guide"].startswith("https://")
+        assert problem["fix"] and problem["guide"].startswith(site_url())
     assert_no_secrets(result, secrets_of(token_value(name)))
     text = doctor("--mock", "--demo-token", name)
     assert text.returncode == result.returncode
@@ -132,8 +134,7 @@ def test_guide_links_point_at_real_sections(site):
     """Every link the doctor prints, for every demo token, lands on a section of the built guide."""
     from snippets import doctor as doctor_module
 
-    site_url = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
-    assert doctor_module.GUIDE == site_url + "whatsapp-permissions-guide/"
+    assert doctor_module.GUIDE == site_url() + "whatsapp-permissions-guide/"
     page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
     links = set()
     for name in DEMO_TOKENS:
@@ -160,10 +161,9 @@ def test_the_command_line_entry_point_works():
     assert "asking debug_token" in result.stderr
 
 
-def test_the_page_shows_the_real_output(site):
+def test_the_page_shows_the_real_output(request, site):
     script = SNIPPETS / "doctor.sh"
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
     result = subprocess.run(["bash", str(script)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
-    shown = (SNIPPETS / "output" / "doctor.management-only.txt").read_text(encoding="utf-8")
-    assert result.stdout == shown, "snippets/output/doctor.management-only.txt is stale: rerun snippets/doctor.sh"
+    check_golden(request.config, SNIPPETS / "output" / "doctor.management-only.txt", result.stdout)
     assert "doctor.management-only.txt" in (site / "whatsapp-permissions-guide" / "index.html").read_text()

@@ -14,9 +14,10 @@ import warnings
 import pytest
 
 import guide_data
-from conftest import ROOT, copy_project
 from guide_data import drift
 from guide_data.bump_version import bump
+from support.paths import ROOT
+from support.project import copy_project
 
 pytestmark = pytest.mark.drift
 

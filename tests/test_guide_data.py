@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 import guide_data
-from conftest import build_site, copy_project
+from support.project import build_site, copy_project
 
 
 def write_broken(tmp_path, guide, mutate):

@@ -10,11 +10,11 @@ import os
 
 import pytest
 import requests
-from shapes import shape_differences  # noqa: E402
 
 import guide_data
 from mockgraph import DEMO_APP, serve, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
+from support.shapes import shape_differences
 
 pytestmark = pytest.mark.live
 

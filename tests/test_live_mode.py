@@ -4,9 +4,10 @@ credentials in the environment, `pytest --live` runs and passes; without --live 
 import subprocess
 import sys
 
-from conftest import ROOT, env_without_credentials
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
+from support.credentials import env_without_credentials
+from support.paths import ROOT
 
 
 def run_live(env_extra, *args):

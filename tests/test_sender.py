@@ -12,10 +12,10 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
 import guide_data
-from conftest import import_snippet
 from mockgraph import GraphMock, serve, token_value
 from mockgraph.demo import OUTSIDE_WINDOW_RECIPIENT, OWN_PHONE
 from mockgraph.server import PathOnlyLog
+from support.snippet_modules import import_snippet
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 

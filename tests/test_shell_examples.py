@@ -7,7 +7,9 @@ import subprocess
 
 import pytest
 
-from shell_examples import ROOT, SNIPPETS, response_pairs, run_shell_example
+from support.goldens import check_golden
+from support.paths import ROOT, SNIPPETS
+from support.shell_examples import as_shown, response_pairs, run_shell_example
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
@@ -20,13 +22,10 @@ def _curl():
 @pytest.mark.parametrize(
     ("script", "response", "token_name", "scenario"), response_pairs(), ids=[r.name for _, r, _, _ in response_pairs()]
 )
-def test_shell_example_prints_the_json_shown_on_the_page(mock, script, response, token_name, scenario):
+def test_shell_example_prints_the_json_shown_on_the_page(request, mock, script, response, token_name, scenario):
     result = run_shell_example(script, mock.base_url, token_name, scenario)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == json.loads(response.read_text(encoding="utf-8")), (
-        f"{response.name} no longer matches what {script.name} returns; if the mock changed on purpose, "
-        "regenerate with tests/shell_examples.py's regenerate()"
-    )
+    check_golden(request.config, response, as_shown(result.stdout), equal=lambda a, b: json.loads(a) == json.loads(b))
 
 
 def test_every_response_file_is_shown_on_a_page_and_every_shell_example_has_one():

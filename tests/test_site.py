@@ -13,9 +13,9 @@ import yaml
 from bs4 import BeautifulSoup
 from pytest_examples import find_examples
 
-from conftest import ROOT, build_site, copy_project
-
-SECTION_MARKER = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[(start|end):\w+\][ \t]*\n", re.M)
+from support.paths import ROOT
+from support.project import build_site, copy_project
+from support.site_pages import snippet_text
 
 
 def pages(site: Path) -> dict[str, BeautifulSoup]:
@@ -105,11 +105,6 @@ def test_data_values_are_escaped_not_injected(tmp_path, guide):
     assert table_rows(soup, "access-types-table")[0][0] == hostile
     assert not [s for s in soup.find_all("script") if "alert(1)" in s.get_text()]
     assert hostile in [h.get_text(strip=True).strip("“”¶") for h in soup.select("h3")]
-
-
-def snippet_text(path: Path) -> str:
-    """What pymdownx.snippets includes: the file without section markers."""
-    return SECTION_MARKER.sub("", path.read_text(encoding="utf-8"))
 
 
 def code_blocks(site: Path):
@@ -214,7 +209,7 @@ def test_error_table_and_sections_come_from_the_yaml(site, guide):
 def test_every_file_shown_on_the_site_is_exercised_by_a_test(site):
     """A block "comes from a tested file" only if some test runs that file: Python modules are
     imported or run by a test, shell scripts run with their shown responses, outputs are compared."""
-    from shell_examples import response_pairs
+    from support.shell_examples import response_pairs
 
     tests_text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("*.py"))
     paired = {s.name for s, _, _, _ in response_pairs()} | {r.name for _, r, _, _ in response_pairs()}

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from conftest import ROOT, env_without_credentials
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OWN_PHONE
+from support.credentials import env_without_credentials
+from support.paths import ROOT
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 

@@ -8,8 +8,9 @@ import traceback
 
 import pytest
 
-from conftest import import_snippet, secrets_of
 from mockgraph import DEMO_APP, token_value
+from support.credentials import secrets_of
+from support.snippet_modules import import_snippet
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 

@@ -71,7 +71,7 @@ def test_the_signature_check_works_on_raw_bytes():
 def test_the_delivered_payload_has_the_shape_of_metas_example(spec):
     """Meta's v23.0 schema for incoming messages reuses the outgoing Message schema, so not even the
     spec's own example validates against it; compare with that example's shape instead."""
-    from shapes import shape_differences
+    from support.shapes import shape_differences
 
     operation = spec["paths"]["/whatsapp/webhooks"]["post"]
     example = operation["requestBody"]["content"]["application/json"]["examples"]["Text Message"]["value"]

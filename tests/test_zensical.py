@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project
+from support.project import copy_project
 
 ZENSICAL = os.environ.get("ZENSICAL") or shutil.which("zensical")
 pytestmark = pytest.mark.skipif(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OUTSIDE_WINDOW_RECIPIENT, OWN_PHONE, OWN_WABA
+from support.paths import SNIPPETS
 
-ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
 RESPONSES = SNIPPETS / "responses"
 TEST_RECIPIENT = "+15550100123"  # 555-01xx numbers are reserved for fiction; this one wrote recently
 # Named situations a response file can add to its name: responses/<script>.<token>.<scenario>.json
@@ -55,10 +55,6 @@ def response_pairs() -> list[tuple[Path, Path, str, str | None]]:
     return pairs
 
 
-def regenerate(base_url: str) -> None:
-    """Rewrite every response file from the mock (after a deliberate change to the mock)."""
-    import json
-
-    for script, response, token_name, scenario in response_pairs():
-        result = run_shell_example(script, base_url, token_name, scenario)
-        response.write_text(json.dumps(json.loads(result.stdout), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+def as_shown(stdout: str) -> str:
+    """A shell example's JSON output as its response file holds it (indented, UTF-8)."""
+    return json.dumps(json.loads(stdout), indent=2, ensure_ascii=False) + "\n"
