@@ -6,6 +6,7 @@ import http.client
 import multiprocessing
 import time
 
+import guide_data
 from mockgraph import serve, token_value
 from mockgraph.demo import OWN_WABA
 
@@ -13,10 +14,11 @@ from mockgraph.demo import OWN_WABA
 def _client(port: int, count: int, results) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Authorization": f"Bearer {token_value('healthy')}"}
+    path = f"/{guide_data.pinned_version()}/{OWN_WABA}"  # the version comes from the YAML, like every URL
     latencies = []
     for _ in range(count):
         start = time.perf_counter()
-        connection.request("GET", f"/v26.0/{OWN_WABA}", headers=headers)
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
         assert response.status == 200, response.status

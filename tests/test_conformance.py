@@ -8,12 +8,15 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
+import guide_data
 from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 from support import graph_schemas
 from support.openapi import SPEC_URI
 from support.shell_examples import SNIPPETS, run_shell_example
 from support.snippet_modules import import_snippet
+
+PINNED = guide_data.pinned_version()
 
 
 def pointer(*parts: str) -> str:
@@ -73,7 +76,7 @@ COVERED = [
 def test_mock_answers_validate_against_metas_openapi_spec(mock, spec, registry, spec_path, method, path, body, token_name):
     response = requests.request(
         method,
-        f"{mock.base_url}/v26.0{path}",
+        f"{mock.base_url}/{PINNED}{path}",
         json=body,
         timeout=5,
         headers={"Authorization": f"Bearer {token_value(token_name)}"},
@@ -87,7 +90,7 @@ def test_mock_answers_validate_against_metas_openapi_spec(mock, spec, registry, 
         # Most operations model no 4xx; every error must still be Meta's GraphAPIError shape.
         validate(registry, schema or "/components/schemas/GraphAPIError", payload)
         Draft202012Validator(graph_schemas.ERROR_ENVELOPE).validate(payload)
-    assert response.headers["facebook-api-version"] == "v26.0"
+    assert response.headers["facebook-api-version"] == PINNED
 
 
 def test_request_bodies_the_examples_send_validate_against_the_spec(mock, registry):
@@ -105,7 +108,7 @@ def test_request_bodies_the_examples_send_validate_against_the_spec(mock, regist
 @pytest.mark.parametrize("token_name", list(DEMO_TOKENS))
 def test_debug_token_and_me_permissions_match_metas_field_reference(mock, token_name):
     response = requests.get(
-        f"{mock.base_url}/v26.0/debug_token",
+        f"{mock.base_url}/{PINNED}/debug_token",
         params={"input_token": token_value(token_name)},
         headers={"Authorization": f"Bearer {DEMO_APP.id}|{DEMO_APP.secret}"},
         timeout=5,
@@ -113,7 +116,7 @@ def test_debug_token_and_me_permissions_match_metas_field_reference(mock, token_
     schema = graph_schemas.DEBUG_TOKEN if response.status_code == 200 else graph_schemas.ERROR_ENVELOPE
     Draft202012Validator(schema).validate(response.json())
     response = requests.get(
-        f"{mock.base_url}/v26.0/me/permissions", timeout=5, headers={"Authorization": f"Bearer {token_value(token_name)}"}
+        f"{mock.base_url}/{PINNED}/me/permissions", timeout=5, headers={"Authorization": f"Bearer {token_value(token_name)}"}
     )
     schema = graph_schemas.ME_PERMISSIONS if response.status_code == 200 else graph_schemas.ERROR_ENVELOPE
     Draft202012Validator(schema).validate(response.json())

@@ -14,6 +14,8 @@ import guide_data
 from mockgraph import DEMO_TOKENS, GraphMock, serve, token_value
 from mockgraph.demo import CUSTOMER_WABAS, OWN_PHONE, OWN_WABA
 
+PINNED = guide_data.pinned_version()
+
 SAMPLE_IDS = {"phone-number-id": OWN_PHONE, "waba-id": OWN_WABA}
 BODIES = {
     "POST /{phone-number-id}/messages": {
@@ -31,7 +33,7 @@ BODIES = {
 }
 
 
-def call(base_url, endpoint, token_name, version="v26.0"):
+def call(base_url, endpoint, token_name, version=PINNED):
     method, template = endpoint.split(" ", 1)
     path = template
     for placeholder, value in SAMPLE_IDS.items():
@@ -68,7 +70,7 @@ def test_no_access_to_the_asset_is_also_error_200(mock):
     assert response.status_code == 403 and response.json()["error"]["code"] == 200
     assert "access this WhatsApp Business Account" in response.json()["error"]["message"]
     response = requests.get(
-        f"{mock.base_url}/v26.0/{CUSTOMER_WABAS[0]}/phone_numbers",
+        f"{mock.base_url}/{PINNED}/{CUSTOMER_WABAS[0]}/phone_numbers",
         headers={"Authorization": f"Bearer {token_value('embedded-signup')}"},
         timeout=5,
     )
@@ -82,7 +84,7 @@ def test_invalid_tokens_get_190_everywhere_but_debug_token(mock, token, subcode)
     assert response.status_code == 401 and error["code"] == 190 and error["type"] == "OAuthException"
     assert "error_subcode" not in error  # WhatsApp stopped sending it in v16.0
     response = requests.get(
-        f"{mock.base_url}/v26.0/me/permissions", headers={"Authorization": f"Bearer {token_value(token)}"}, timeout=5
+        f"{mock.base_url}/{PINNED}/me/permissions", headers={"Authorization": f"Bearer {token_value(token)}"}, timeout=5
     )
     assert response.json()["error"]["error_subcode"] == subcode
 
@@ -91,7 +93,7 @@ def test_debug_token_reports_invalid_tokens_inside_data_with_http_200(mock):
     from mockgraph import DEMO_APP
 
     response = requests.get(
-        f"{mock.base_url}/v26.0/debug_token",
+        f"{mock.base_url}/{PINNED}/debug_token",
         params={"input_token": token_value("expired")},
         headers={"Authorization": f"Bearer {DEMO_APP.id}|{DEMO_APP.secret}"},
         timeout=5,
@@ -104,7 +106,7 @@ def test_debug_token_reports_invalid_tokens_inside_data_with_http_200(mock):
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-token"])
 def test_missing_or_bad_token_gets_190(mock, authorization):
     headers = {"Authorization": authorization} if authorization else {}
-    response = requests.get(f"{mock.base_url}/v26.0/{OWN_WABA}", headers=headers, timeout=5)
+    response = requests.get(f"{mock.base_url}/{PINNED}/{OWN_WABA}", headers=headers, timeout=5)
     assert response.json()["error"]["code"] == 190 and response.json()["error"]["type"] == "OAuthException"
 
 
@@ -118,7 +120,7 @@ def test_missing_or_bad_token_gets_190(mock, authorization):
 )
 def test_a_missing_required_field_gets_100_with_details(mock, body, details):
     response = requests.post(
-        f"{mock.base_url}/v26.0/{OWN_PHONE}/messages",
+        f"{mock.base_url}/{PINNED}/{OWN_PHONE}/messages",
         json=body,
         headers={"Authorization": f"Bearer {token_value('healthy')}"},
         timeout=5,
@@ -135,7 +137,7 @@ def test_unknown_template_gets_132001_with_http_404(mock):
         "template": {"name": "no_such_template", "language": {"code": "en_US"}},
     }
     response = requests.post(
-        f"{mock.base_url}/v26.0/{OWN_PHONE}/messages",
+        f"{mock.base_url}/{PINNED}/{OWN_PHONE}/messages",
         json=body,
         headers={"Authorization": f"Bearer {token_value('healthy')}"},
         timeout=5,
@@ -145,7 +147,9 @@ def test_unknown_template_gets_132001_with_http_404(mock):
 
 def test_unknown_path_gets_unsupported_get_request(mock):
     response = requests.get(
-        f"{mock.base_url}/v26.0/123456789/nothing_here", headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5
+        f"{mock.base_url}/{PINNED}/123456789/nothing_here",
+        headers={"Authorization": f"Bearer {token_value('healthy')}"},
+        timeout=5,
     )
     error = response.json()["error"]
     assert (error["code"], error["error_subcode"], error["type"]) == (100, 33, "GraphMethodException")
@@ -154,7 +158,7 @@ def test_unknown_path_gets_unsupported_get_request(mock):
 
 def test_every_response_carries_the_served_version_and_a_trace_id(mock):
     response = call(mock.base_url, "GET /{waba-id}/phone_numbers", "healthy")
-    assert response.headers["facebook-api-version"] == "v26.0"
+    assert response.headers["facebook-api-version"] == PINNED
     assert json.loads(response.headers["x-business-use-case-usage"])[OWN_WABA][0]["call_count"] >= 0
     assert response.headers["x-fb-trace-id"]
 
@@ -187,7 +191,7 @@ def test_strict_mode_refuses_unversioned_paths_and_lenient_mode_uses_the_pin(moc
         response = requests.get(
             f"{lenient.base_url}/{OWN_WABA}", headers={"Authorization": f"Bearer {token_value('healthy')}"}, timeout=5
         )
-        assert response.status_code == 200 and response.headers["facebook-api-version"] == "v26.0"
+        assert response.status_code == 200 and response.headers["facebook-api-version"] == PINNED
     finally:
         lenient.stop()
 

@@ -8,9 +8,12 @@ import traceback
 
 import pytest
 
+import guide_data
 from mockgraph import DEMO_APP, token_value
 from support.credentials import secrets_of
 from support.snippet_modules import import_snippet
+
+PINNED = guide_data.pinned_version()
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
@@ -87,7 +90,7 @@ def test_without_appsecret_proof_the_demo_app_refuses_the_call(proof_mock):
     import requests
 
     response = requests.get(
-        f"{proof_mock.base_url}/v26.0/me/permissions",
+        f"{proof_mock.base_url}/{PINNED}/me/permissions",
         headers={"Authorization": f"Bearer {token_value('healthy')}"},
         timeout=5,
     )

@@ -15,10 +15,13 @@ from bs4 import BeautifulSoup
 from support.project import copy_project
 
 ZENSICAL = os.environ.get("ZENSICAL") or shutil.which("zensical")
-pytestmark = pytest.mark.skipif(
-    not ZENSICAL and not os.environ.get("CI"),
-    reason="zensical is not installed: pip install -r requirements-zensical.txt into its own venv and set ZENSICAL",
-)
+pytestmark = [
+    pytest.mark.zensical,
+    pytest.mark.skipif(
+        not ZENSICAL and not os.environ.get("CI"),
+        reason="zensical is not installed: pip install -r requirements-zensical.txt into its own venv and set ZENSICAL",
+    ),
+]
 
 # Features of this site that Zensical 0.0.73 does not render, each checked below so that the day
 # Zensical supports it, this test fails and the note can go.
