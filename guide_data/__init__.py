@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator, validators
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "data" / "guide.yaml"
@@ -164,7 +165,7 @@ class DataError(ValueError):
     """The data file is missing, unparsable or breaks the schema. The message says where and what."""
 
 
-def _key_path(parts) -> str:
+def _key_path(parts: Iterable[str | int]) -> str:
     path = ""
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
@@ -192,7 +193,7 @@ def _cross_checks(data: dict) -> list[str]:
     return problems
 
 
-def _hint(error) -> str:
+def _hint(error: ValidationError) -> str:
     return " (write dates as YYYY-MM-DD)" if error.validator == "type" and "date" in str(error.validator_value) else ""
 
 

@@ -11,24 +11,28 @@ import html
 import platform
 import re
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 import guide_data
+
+if TYPE_CHECKING:
+    from mkdocs_macros.plugin import MacrosPlugin
 
 NOT_PUBLISHED = "Not published by Meta"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's backslash escapes
 
 
-def esc(value) -> str:
+def esc(value: object) -> str:
     """Escape a value for an HTML cell (raw HTML blocks are not parsed as Markdown)."""
     return html.escape(str(value), quote=True)
 
 
-def md_escape(value) -> str:
+def md_escape(value: object) -> str:
     """Escape a value for inline Markdown (headings, paragraphs): HTML first, then Markdown syntax."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).replace("|", "&#124;")
 
 
-def code(value) -> str:
+def code(value: object) -> str:
     """Inline code that may wrap after "/" and "_" (long names and paths), never mid-word."""
     return "<code>" + re.sub(r"([/_])", r"\1<wbr>", esc(value)) + "</code>"
 
@@ -53,7 +57,7 @@ def _fence(text: str, lang: str = "text") -> str:
     return f"{ticks} {{ .{lang} .not-executable }}\n{text}\n{ticks}"
 
 
-def define_env(env):
+def define_env(env: MacrosPlugin) -> None:
     data = guide_data.load()
     api = data["graph_api"]
     versions = {v["version"]: v for v in api["versions"]}

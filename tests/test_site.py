@@ -3,6 +3,7 @@ comes from a file in snippets/ (byte for byte) or is a literal example rendered 
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from pytest_examples import find_examples
 
+from support.page_examples import included_file, python_blocks
 from support.paths import ROOT
 from support.project import build_site, copy_project
 from support.site_pages import snippet_text
@@ -113,12 +114,20 @@ def code_blocks(site: Path):
             yield name, block
 
 
-def test_every_code_block_is_a_tested_file_or_a_marked_literal(site):
-    seen = 0
+INCLUDE_LINE = re.compile(r'^[ \t]*--8<--[ \t]*"([^"]+)"', re.M)
+
+
+def test_every_code_block_is_a_tested_file_an_inline_example_or_a_marked_literal(site):
+    """A titled block is its file byte for byte; an untitled Python block is inline code, which
+    tests/test_page_examples.py lints and runs; anything else must be marked not-executable.
+    And every file a page includes is shown, titled with its path."""
+    titled, inline_python = set(), 0
     for name, block in code_blocks(site):
-        seen += 1
         title = block.select_one(".filename")
         if title is None:
+            if "language-python" in block.get("class", []):
+                inline_python += 1
+                continue
             assert "not-executable" in block.get("class", []), (
                 f"{name}: a code block neither comes from snippets/ nor is marked not-executable:\n{block.get_text()[:200]}"
             )
@@ -127,18 +136,10 @@ def test_every_code_block_is_a_tested_file_or_a_marked_literal(site):
         assert source.is_file() and source.relative_to(ROOT).parts[0] == "snippets", f"{name}: {source}"
         shown = block.select_one("code").get_text()
         assert shown.strip("\n") == snippet_text(source).strip("\n"), f"{name}: {source} differs from the page"
-    assert seen >= 10
-
-
-def test_markdown_python_fences_are_includes_of_existing_snippets():
-    """pytest-examples walks the pages' Python fences; each must include a file that the suite runs."""
-    examples = list(find_examples(str(ROOT / "docs")))
-    assert examples, "the guide shows no Python at all"
-    for example in examples:
-        include = re.fullmatch(r'--8<-- "([^"]+)"\s*', example.source)
-        assert include, f"{example.path}:{example.start_line}: Python pasted into a page; include it from snippets/"
-        assert (ROOT / include.group(1)).is_file()
-        assert f'title="{include.group(1)}"' in example.prefix, "an included block must be titled with its file"
+        titled.add(title.get_text(strip=True))
+    included = {m for page in (ROOT / "docs").rglob("*.md") for m in INCLUDE_LINE.findall(page.read_text(encoding="utf-8"))}
+    assert titled == included, f"included but not shown as a titled block: {sorted(included - titled)}"
+    assert inline_python == len([e for e in python_blocks() if included_file(e) is None])
 
 
 def python_snippets():
@@ -206,26 +207,49 @@ def test_error_table_and_sections_come_from_the_yaml(site, guide):
             assert error["cause"] in section.find_next("p").get_text(" ", strip=True)
 
 
+def references_in_code(path: Path) -> set[str]:
+    """What a test module's code names: the modules it imports, and its string literals outside
+    docstrings (comments and prose do not count as running a file)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            names.add(node.value)
+    return names
+
+
 def test_every_file_shown_on_the_site_is_exercised_by_a_test(site):
-    """A block "comes from a tested file" only if some test runs that file: Python modules are
-    imported or run by a test, shell scripts run with their shown responses, outputs are compared."""
+    """A block "comes from a tested file" only if some test runs that file: a response or output
+    file is compared with what its script prints; a Python module is imported or run
+    (`python -m snippets.x`) by a test's code; a shell script is named by a test's code."""
     from support.shell_examples import response_pairs
 
-    tests_text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("*.py"))
+    named = set().union(*(references_in_code(p) for p in (ROOT / "tests").rglob("*.py")))
     paired = {s.name for s, _, _, _ in response_pairs()} | {r.name for _, r, _, _ in response_pairs()}
+    goldens = {p.name for p in (ROOT / "snippets" / "output").iterdir()}
     shown = {
         block.select_one(".filename").get_text(strip=True) for _, block in code_blocks(site) if block.select_one(".filename")
     }
     for path in sorted(shown):
-        name = Path(path).name
-        stem = name.split(".")[0]
-        exercised = (
-            name in paired
-            or f'"{stem}"' in tests_text
-            or f"snippets.{stem}" in tests_text
-            or f"import {stem}" in tests_text
-            or f'"{name}"' in tests_text
-        )
+        name, stem = Path(path).name, Path(path).stem
+        if path.endswith(".py"):
+            exercised = f"snippets.{stem}" in named or stem in named
+        elif path.endswith(".sh"):
+            exercised = name in paired or name in named or path in named
+        else:
+            exercised = name in paired or (name in goldens and name in named)
         assert exercised, f"{path} is shown on the site but no test runs it"
 
 
