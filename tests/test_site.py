@@ -13,6 +13,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from guide_data.site import site_url
 from support.page_examples import included_file, python_blocks
 from support.paths import ROOT
 from support.project import build_site, copy_project
@@ -258,3 +259,27 @@ def test_the_version_lifecycle_table_holds_the_yaml_rows(site, guide):
     assert [r[0].replace(" (pinned)", "") for r in rows] == [v["version"] for v in guide["graph_api"]["versions"]]
     pinned = [r[0] for r in rows if r[0].endswith("(pinned)")]
     assert pinned == [f"{guide['graph_api']['pinned_version']} (pinned)"]
+
+
+def canonical(soup: BeautifulSoup) -> str:
+    link = soup.select_one('link[rel="canonical"]')
+    assert link is not None, "the page has no canonical link"
+    return link["href"]
+
+
+def test_canonical_links_use_the_configured_site_url(site):
+    """Without SITE_URL the pages point at the local server (no host that does not exist); the
+    address the tools use (guide_data.site.site_url) is the one the build used."""
+    base = site_url()
+    for name, soup in pages(site).items():
+        assert canonical(soup) == base + name.removesuffix("index.html"), name
+
+
+def test_a_fork_sets_its_address_with_site_url(tmp_path):
+    fork = "https://someone.github.io/a-fork/"
+    result = build_site(ROOT, tmp_path / "site", env={"SITE_URL": fork})
+    assert result.returncode == 0, result.stderr[-3000:]
+    soup = pages(tmp_path / "site")["whatsapp-permissions-guide/index.html"]
+    assert canonical(soup) == fork + "whatsapp-permissions-guide/"
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{fork}whatsapp-permissions-guide/</loc>" in sitemap
