@@ -78,7 +78,9 @@ def measure_site(site: Path, paths: list[str]) -> dict:
 
     results = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # The same browser as the browser tests: $CHROMIUM_PATH, else Debian's package.
+        chromium = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         server, base = serve_dir(site)
         stock_server, stock_base = serve_dir(build_stock_material(Path(tmp)))
         try:

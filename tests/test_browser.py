@@ -16,7 +16,7 @@ import pytest
 from support.paths import ROOT
 from support.site_pages import snippet_text
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -41,8 +41,8 @@ def site_url(site):
 def browser():
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 but /usr/bin/chromium is missing: apt-get install -y chromium")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium); browser tests skipped")
+            pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install -y chromium, or set CHROMIUM_PATH")
+        pytest.skip(f"no browser at {CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); browser tests skipped")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
