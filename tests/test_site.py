@@ -408,3 +408,13 @@ def test_the_header_links_the_repository_without_asking_githubs_api(site):
         link = soup.select_one("header a.md-source")
         assert link is not None and link["href"].startswith("https://github.com/"), f"{name}: no repository link"
         assert not soup.select('[data-md-component="source"]'), f"{name}: the source component would call api.github.com"
+
+
+def test_expired_versions_are_marked_expired(site, guide):
+    import datetime as dt
+
+    rows = {r[0].replace(" (pinned)", ""): r for r in table_rows(pages(site)["index.html"], "versions-table")}
+    today = dt.date.today()
+    for version in guide["graph_api"]["versions"]:
+        ended = version["available_until"] is not None and version["available_until"] <= today
+        assert rows[version["version"]][2].endswith("(expired)") == ended, f"{version['version']}: {rows[version['version']]}"
