@@ -166,4 +166,6 @@ def test_the_page_shows_the_real_output(site):
     result = subprocess.run(["bash", str(script)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
     shown = (SNIPPETS / "output" / "doctor.management-only.txt").read_text(encoding="utf-8")
     assert result.stdout == shown, "snippets/output/doctor.management-only.txt is stale: rerun snippets/doctor.sh"
-    assert "doctor.management-only.txt" in (site / "whatsapp-permissions-guide" / "index.html").read_text()
+    assert (
+        "doctor.management-only.txt" in (site / "troubleshooting" / "index.html").read_text()
+    )  # moved from the guide (issue 14)

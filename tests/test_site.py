@@ -374,10 +374,12 @@ def test_every_topic_statement_links_its_sources_and_labels_community_evidence(s
     facts_by_topic: dict[str, list[dict]] = {}
     for fact in guide["topic_facts"]:
         facts_by_topic.setdefault(fact["topic"], []).append(fact)
-    rendered = {}
+    rendered: dict = {}
     for name, soup in pages(site).items():
         for listing in soup.select("ul.facts"):
-            rendered.setdefault(listing["data-topic"], (name, listing))
+            topic = listing["data-topic"]
+            assert topic not in rendered, f"topic {topic} is stated on {rendered[topic][0]} and again on {name}: link instead"
+            rendered[topic] = (name, listing)
     assert set(rendered) == set(facts_by_topic), "every topic needs a section on some page"
     for topic, (name, listing) in rendered.items():
         items = listing.find_all("li", recursive=False)
