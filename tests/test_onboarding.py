@@ -117,3 +117,34 @@ def test_the_scripts_name_missing_variables():
     result = run_script("exchange_code.py", {"META_APP_ID": "1"})
     assert result.returncode == 2
     assert "EMBEDDED_SIGNUP_CODE" in result.stderr and "META_APP_SECRET" in result.stderr
+
+
+def test_the_test_number_sends_to_an_allowed_recipient_and_explains_131030_for_others(mock):
+    from mockgraph.onboarding import TEST_PHONE, UNLISTED_RECIPIENT
+    from snippets import send_from_test_number as test_number
+
+    token = token_value("healthy")
+    assert test_number.send_hello_world(TEST_PHONE, "+15550100123", token, graph_base=mock.base_url).startswith("wamid.")
+    with pytest.raises(test_number.RecipientNotAllowed, match="API Setup > To") as caught:
+        test_number.send_hello_world(TEST_PHONE, UNLISTED_RECIPIENT, token, graph_base=mock.base_url)
+    assert caught.value.code == 131030 and token not in str(caught.value)
+    # The allow list belongs to the test number only: the registered number reaches anyone.
+    from mockgraph.demo import OWN_PHONE
+
+    assert test_number.send_hello_world(OWN_PHONE, UNLISTED_RECIPIENT, token, graph_base=mock.base_url).startswith("wamid.")
+
+
+def test_the_test_number_script_exits_1_with_the_fix(mock):
+    from mockgraph.onboarding import TEST_PHONE, UNLISTED_RECIPIENT
+
+    token = token_value("healthy")
+    env = {
+        "GRAPH_API_BASE": mock.base_url,
+        "WHATSAPP_TOKEN": token,
+        "WHATSAPP_PHONE_NUMBER_ID": TEST_PHONE,
+        "WHATSAPP_TEST_RECIPIENT": UNLISTED_RECIPIENT,
+    }
+    result = run_script("send_from_test_number.py", env)
+    assert result.returncode == 1
+    assert "not on the test number's allowed list" in result.stderr
+    assert token not in result.stdout + result.stderr
