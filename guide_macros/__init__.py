@@ -52,12 +52,6 @@ def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
-def _fence(text: str, lang: str = "text") -> str:
-    """A fenced block for literal examples, marked as not executable for the docs tests."""
-    ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    return f"{ticks} {{ .{lang} .not-executable }}\n{text}\n{ticks}"
-
-
 def define_env(env):
     data = guide_data.load()
     api = data["graph_api"]

@@ -95,8 +95,3 @@ def register(env: Any, data: dict[str, Any]) -> None:
     def system_user_roles_table() -> str:
         rows = [[esc(r["role"]), esc(r["reaches"]), esc(r["choose_when"])] for r in data["system_user_roles"]]
         return html_table("system-user-roles-table", ["System user", "Reaches", "Choose it when"], rows)
-
-    @env.macro
-    def page_verified(src_path: str) -> str:
-        """The date a page's facts were last checked (the page's own, else the global date)."""
-        return str(data["page_last_verified"].get(src_path, data["last_verified"]))
