@@ -88,12 +88,18 @@ def main() -> int:
         print(f"suite without browser   {report['suite_without_browser_s']:>7} s")
     mock = report["mockgraph"]
     print(f"mockgraph               {mock['requests_per_second']:>7} req/s, p50 {mock['p50_ms']} ms, p99 {mock['p99_ms']} ms\n")
-    print(f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}")
+    print(
+        f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}"
+        f"{'4G FCP':>9}{'4G load':>9}"
+    )
     for name, row in report["pages"].items():
         print(
             f"{name:<30}{row['bytes'] / 1024:>8.1f}{row['asset_bytes'] / 1024:>11.1f}{row['requests']:>10}"
             f"{row['third_party_requests']:>11}{row['fcp_ms']:>9}{row['load_ms']:>9}"
+            f"{row['slow_4g_fcp_ms']:>9}{row['slow_4g_load_ms']:>9}"
         )
+    print(f"(4G: Chrome's Slow 4G profile through CDP; {pages.SEED_ORIGIN_NOTE})")
+    report["seed_origin"] = pages.SEED_ORIGIN_NOTE
     print()
     for budget, ok in report["budgets"].items():
         print(f"{'PASS' if ok else 'FAIL'}  {budget}")

@@ -14,6 +14,17 @@ from pathlib import Path
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 ASSET_TYPES = {"stylesheet", "script", "font", "image"}
+# Chrome DevTools' "Slow 4G" preset, as Lighthouse applies it: 150 ms RTT x 3.75 and 1.6 Mbit/s
+# down (750 kbit/s up) x 0.9. Applied per page through CDP's Network.emulateNetworkConditions.
+SLOW_4G = {
+    "offline": False,
+    "latency": 150 * 3.75,
+    "downloadThroughput": 1.6 * 1024 * 1024 * 0.9 / 8,
+    "uploadThroughput": 750 * 1024 * 0.9 / 8,
+}
+# The seed draft's origin site is on the internet; benchmarks run offline, so it cannot be
+# measured here. The report says so instead of printing a guess.
+SEED_ORIGIN_NOTE = "seed origin's permissions page: not measurable offline (no network access in this run)"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -41,9 +52,14 @@ def build_stock_material(dest: Path) -> Path:
     return dest / "site"
 
 
-def measure_page(browser, url: str, local: str) -> dict:
+def measure_page(browser, url: str, local: str, network: dict | None = None) -> dict:
+    """Transferred bytes and timings of one cold-cache load; `network` throttles it (SLOW_4G)."""
     context = browser.new_context()  # a new context per page: cold cache
     page = context.new_page()
+    if network is not None:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", network)
     responses = []
     page.on("requestfinished", lambda request: responses.append(request))
     page.goto(url, wait_until="networkidle")
@@ -86,7 +102,11 @@ def measure_site(site: Path, paths: list[str]) -> dict:
         try:
             for path in paths:
                 results["/" + path] = measure_page(browser, base + path, base)
+                slow = measure_page(browser, base + path, base, SLOW_4G)
+                results["/" + path].update(slow_4g_fcp_ms=slow["fcp_ms"], slow_4g_load_ms=slow["load_ms"])
             results["stock Material page"] = measure_page(browser, stock_base, stock_base)
+            stock_slow = measure_page(browser, stock_base, stock_base, SLOW_4G)
+            results["stock Material page"].update(slow_4g_fcp_ms=stock_slow["fcp_ms"], slow_4g_load_ms=stock_slow["load_ms"])
         finally:
             server.shutdown()
             stock_server.shutdown()

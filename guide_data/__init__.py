@@ -34,6 +34,24 @@ CLIENT_ACTIONS = ("retry_with_backoff", "retry_after_wait", "fix_then_retry", "d
 _text = {"type": "string", "minLength": 1}
 _date = {"type": "date"}
 _optional_date = {"type": ["date", "null"]}
+_url = {"type": "string", "pattern": "^https://"}
+_confidence = {"enum": ["H", "M", "L"]}
+# Hosts whose pages count as Meta's own word (a quoted Meta statement must link to one of them).
+META_HOSTS = ("developers.facebook.com", "developers.secure.facebook.com", "www.facebook.com", "www.whatsapp.com")
+_meta_url = {
+    "type": "string",
+    "pattern": r"^https://(developers\.facebook\.com|developers\.secure\.facebook\.com|www\.facebook\.com|www\.whatsapp\.com)/",
+}
+# The pages of the site, for page_last_verified: a key must name a file in docs/.
+TOPICS = (
+    "test_numbers",
+    "temporary_token",
+    "subscribed_apps",
+    "embedded_signup",
+    "messaging_limits",
+    "app_review_mechanics",
+    "status_webhooks",
+)
 
 
 def _table(item_properties: dict, required: list[str] | None = None) -> dict:
@@ -66,6 +84,11 @@ SCHEMA: dict[str, Any] = {
         "permission_statuses",
         "graph_errors",
         "setup_modes",
+        "page_last_verified",
+        "token_paths",
+        "system_user_roles",
+        "dated_statements",
+        "topic_facts",
     ],
     "properties": {
         "last_verified": _date,
@@ -111,19 +134,39 @@ SCHEMA: dict[str, Any] = {
                 "timeline": {"type": ["string", "null"], "minLength": 1},
             }
         ),
+        "page_last_verified": {
+            "type": "object",
+            "propertyNames": {"pattern": r"^[a-z0-9-]+\.md$"},
+            "additionalProperties": _date,
+        },
         "app_review_checklist": _table(
             {
-                "group": {"enum": ["Legitimacy", "Proportionality", "Compliance"]},
-                "items": {"type": "array", "minItems": 1, "items": _text},
+                "group": _text,
+                # Every requirement names the Meta page that states it.
+                "items": _table({"text": _text, "source": _meta_url, "confidence": _confidence}),
             }
         ),
-        "rejection_patterns": _table(
+        # Meta's own titles only: `source` must be a Meta page; `fix` is this guide's advice.
+        "rejection_patterns": _table({"reason": _text, "source": _meta_url, "confidence": _confidence, "fix": _text}),
+        "token_paths": _table({"who": _text, "token": _text, "how": _text, "source": _meta_url, "confidence": _confidence}),
+        "system_user_roles": _table({"role": {"enum": ["Employee", "Admin"]}, "reaches": _text, "choose_when": _text}),
+        "dated_statements": _table(
             {
-                "reason": _text,
-                "check": {"enum": ["Legitimacy", "Proportionality", "Compliance"]},
-                "bad": _text,
-                "good": _text,
-                "fix": _text,
+                "id": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                "date": _date,
+                "status": {"enum": ["upcoming", "passed"]},
+                "text": _text,
+                "source": _meta_url,
+                "confidence": _confidence,
+            }
+        ),
+        "topic_facts": _table(
+            {
+                "topic": {"enum": list(TOPICS)},
+                "evidence": {"enum": ["meta", "community"]},
+                "confidence": _confidence,
+                "text": _text,
+                "sources": {"type": "array", "minItems": 1, "items": _url},
             }
         ),
         "debug_token_fields": _table({"field": _text, "type": _text, "meaning": _text}),
@@ -190,6 +233,26 @@ def _cross_checks(data: dict) -> list[str]:
     for i, version in enumerate(data["graph_api"]["versions"]):
         if version["released"] and version["available_until"] and version["available_until"] <= version["released"]:
             problems.append(f"graph_api.versions[{i}]: available_until is not after released")
+    problems += _topic_checks(data)
+    return problems
+
+
+def _topic_checks(data: dict) -> list[str]:
+    """Evidence must match its sources: Meta facts link Meta's pages; community facts are low
+    confidence and link somewhere else (an issue tracker, a forum)."""
+    problems = []
+    for i, fact in enumerate(data["topic_facts"]):
+        on_meta = [url.split("/")[2] in META_HOSTS for url in fact["sources"]]
+        if fact["evidence"] == "meta" and not all(on_meta):
+            problems.append(f"topic_facts[{i}]: evidence is meta but a source is not a Meta page")
+        if fact["evidence"] == "community" and (any(on_meta) or fact["confidence"] != "L"):
+            problems.append(f"topic_facts[{i}]: community evidence must link non-Meta sources and have confidence L")
+    ids = [d["id"] for d in data["dated_statements"]]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"dated_statements: id {dup!r} is listed more than once")
+    for name in data["page_last_verified"]:
+        if not (ROOT / "docs" / name).is_file():
+            problems.append(f"page_last_verified: docs/{name} does not exist")
     return problems
 
 

@@ -151,11 +151,36 @@ def staleness(data: dict, today: dt.date, strict: bool) -> list[Result]:
     ]
 
 
+def dated_statements(data: dict, today: dt.date) -> list[Result]:
+    """A dated statement still written for before its date fails once the date has passed; one
+    marked passed while its date is still ahead fails too (it would tell readers the future)."""
+    results = []
+    for entry in data["dated_statements"]:
+        if entry["status"] == "upcoming" and entry["date"] <= today:
+            results.append(
+                Result(
+                    "fail",
+                    f"dated_statements[{entry['id']}]: its date {entry['date']} has passed. Re-check its source "
+                    f"({entry['source']}), rewrite its text for after the date and set status: passed.",
+                )
+            )
+        elif entry["status"] == "passed" and entry["date"] > today:
+            results.append(
+                Result("fail", f"dated_statements[{entry['id']}]: status is passed but its date {entry['date']} is ahead.")
+            )
+    return results
+
+
 def run_all(root: Path = ROOT) -> list[Result]:
     data = load(root / "data" / "guide.yaml")
     today, strict = today_and_strict()
     pinned = data["graph_api"]["pinned_version"]
-    return url_findings(scanned_files(root), pinned, root) + lifecycle(data, today, strict) + staleness(data, today, strict)
+    return (
+        url_findings(scanned_files(root), pinned, root)
+        + lifecycle(data, today, strict)
+        + staleness(data, today, strict)
+        + dated_statements(data, today)
+    )
 
 
 def main() -> int:

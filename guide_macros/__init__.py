@@ -7,6 +7,7 @@ so a ``|``, ``*`` or ``<script>`` in the data shows as text instead of breaking 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import platform
 import re
@@ -14,6 +15,7 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import guide_data
+from guide_macros import guide_topics
 
 if TYPE_CHECKING:
     from mkdocs_macros.plugin import MacrosPlugin
@@ -40,7 +42,10 @@ def code(value: object) -> str:
 def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
     """A table whose cells are already-escaped HTML. One line per row keeps it one HTML block."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    # data-label lets narrow screens show each row as a card with its headers (overrides/main.html).
+    body = "\n".join(
+        "<tr>" + "".join(f'<td data-label="{esc(h)}">{cell}</td>' for h, cell in zip(headers, row)) + "</tr>" for row in rows
+    )
     return (
         f'<table id="{esc(table_id)}" data-source="data/guide.yaml">\n'
         f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
@@ -49,12 +54,6 @@ def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
 
 def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
-
-
-def _fence(text: str, lang: str = "text") -> str:
-    """A fenced block for literal examples, marked as not executable for the docs tests."""
-    ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    return f"{ticks} {{ .{lang} .not-executable }}\n{text}\n{ticks}"
 
 
 def define_env(env: MacrosPlugin) -> None:
@@ -74,6 +73,7 @@ def define_env(env: MacrosPlugin) -> None:
             requests_version=version("requests"),
         )
     )
+    guide_topics.register(env, data)  # sourced statements: topics, dated statements, App Review, token paths
 
     @env.macro
     def permissions_table() -> str:
@@ -82,14 +82,13 @@ def define_env(env: MacrosPlugin) -> None:
                 code(p["name"]),
                 esc(p["enables"]),
                 esc(p["does_not_cover"]),
-                _yes_no(p["typical_integration"]),
                 "<br>".join(code(e) for e in p["endpoints"]),
             ]
             for p in data["permissions"]
         ]
         return html_table(
             "permissions-table",
-            ["Permission", "Enables", "Does not cover", "Typical integration needs it", "Endpoints it unlocks"],
+            ["Permission", "Enables", "Does not cover", "Endpoints it unlocks"],
             rows,
         )
 
@@ -110,35 +109,6 @@ def define_env(env: MacrosPlugin) -> None:
             for a in data["access_types"]
         ]
         return html_table("access-types-table", ["Scenario", "Access type", "App Review required?", "Typical timeline"], rows)
-
-    @env.macro
-    def app_review_checklist() -> str:
-        parts = []
-        for group in data["app_review_checklist"]:
-            items = "\n".join(
-                '<li class="task-list-item"><label class="task-list-control">'
-                '<input type="checkbox" disabled aria-label="{esc(item)}">'
-                '<span class="task-list-indicator"></span></label> '
-                f"{esc(item)}</li>"
-                for item in group["items"]
-            )
-            parts.append(
-                f'<p class="checklist-group"><strong>{esc(group["group"])}</strong></p>\n'
-                f'<ul class="task-list" data-group="{esc(group["group"])}">\n{items}\n</ul>'
-            )
-        return "\n\n".join(parts)
-
-    @env.macro
-    def rejection_patterns() -> str:
-        parts = []
-        for p in data["rejection_patterns"]:
-            example = f"✗  {p['bad']}\n✓  {p['good']}"
-            parts.append(
-                f"### “{md_escape(p['reason'])}”\n\n"
-                f"*Fails the {md_escape(p['check'])} check.* {md_escape(p['fix'])}\n\n"
-                f"{_fence(example)}"
-            )
-        return "\n\n".join(parts)
 
     @env.macro
     def debug_token_fields_table() -> str:
@@ -205,7 +175,8 @@ def define_env(env: MacrosPlugin) -> None:
             [
                 code(v["version"]) + (" (pinned)" if v["version"] == pinned else ""),
                 esc(v["released"] or "No changelog entry"),
-                esc(v["available_until"] or "TBD"),
+                esc(v["available_until"] or "TBD")
+                + (" <strong>(expired)</strong>" if v["available_until"] and v["available_until"] <= dt.date.today() else ""),
                 esc(v.get("note", "")),
             ]
             for v in api["versions"]

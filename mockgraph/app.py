@@ -23,7 +23,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 import guide_data
-from mockgraph import demo
+from mockgraph import demo, onboarding
 
 MAX_BODY = 1 << 20  # Graph rejects huge bodies; so do we, with a Graph-shaped error
 VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)?$")
@@ -33,6 +33,9 @@ _routes = Map(
     [
         Rule("/debug_token", endpoint="debug_token", methods=["GET"]),
         Rule("/me/permissions", endpoint="me_permissions", methods=["GET"]),
+        # onboarding hook: Embedded Signup code exchange and webhook subscriptions (mockgraph/onboarding.py)
+        Rule("/oauth/access_token", endpoint="oauth_access_token", methods=["GET"]),
+        Rule("/<object_id>/subscribed_apps", endpoint="subscribed_apps", methods=["GET", "POST", "DELETE"]),
         Rule("/<object_id>/messages", endpoint="messages", methods=["POST"]),
         Rule("/<object_id>/phone_numbers", endpoint="phone_numbers", methods=["GET"]),
         Rule("/<object_id>/message_templates", endpoint="message_templates", methods=["GET", "POST"]),
@@ -91,6 +94,10 @@ class GraphMock:
                 method, template = endpoint.split(" ", 1)
                 self.unlocks.setdefault((method, template), set()).add(permission["name"])
         self.templates = {("hello_world", "en_US")}
+        # onboarding hook: per-mock state for codes and subscriptions, and who may call subscribed_apps
+        self.onboarding = onboarding.Onboarding()
+        for key, permissions in onboarding.UNLOCKS.items():
+            self.unlocks.setdefault(key, set()).update(permissions)
         # Facts §8: 80 messages per second per number by default (130429 beyond), and a pair rate
         # limit per sender/recipient (131056). Meta's pair figures come from secondary sources
         # (about 1 message per 6 s, bursts up to 45); tests lower both limits to trigger them.
@@ -246,6 +253,8 @@ class GraphMock:
     def _dispatch(self, request: Request, endpoint: str, args: dict):
         if request.content_length and request.content_length > MAX_BODY:
             raise GraphError(100, f"(#100) The request body is larger than {MAX_BODY} bytes")
+        if endpoint == "oauth_access_token":  # onboarding hook: authenticated by client_secret, not a token
+            return self.onboarding.exchange_code(request, GraphError), None
         token, app = self._caller(request)
         if endpoint == "unsupported":
             raise unsupported(request.method, args["object_id"])
@@ -311,6 +320,8 @@ class GraphMock:
         self._usable(token, whatsapp=True)
         if object_id in demo.PHONES:
             kind, waba = "phone-number-id", demo.PHONES[object_id]
+        elif onboarding.phone_waba(object_id):  # onboarding hook: the test number
+            kind, waba = "phone-number-id", onboarding.phone_waba(object_id)
         elif object_id in demo.WABAS:
             kind, waba = "waba-id", object_id
         else:
@@ -388,6 +399,7 @@ class GraphMock:
                 details="mockgraph supports text and template messages.",
             )
         digits = re.sub(r"\D", "", to)
+        self.onboarding.check_recipient(phone_id, digits, GraphError)  # onboarding hook: test-number allow list
         if kind == "text" and digits not in demo.RECENT_WRITERS:
             # Facts §4: more than 24 h since the customer last replied: only a template may go out.
             raise GraphError(
@@ -425,7 +437,7 @@ class GraphMock:
             pair.append(now)
 
     def _object_get(self, request: Request, object_id: str, waba: str) -> dict:
-        if object_id in demo.PHONES:
+        if object_id in demo.PHONES or onboarding.phone_waba(object_id):
             return self._phone(object_id)
         return {
             "id": waba,
@@ -469,3 +481,9 @@ class GraphMock:
         category = str(body["category"]).upper()
         digest = hashlib.sha256(f"{waba}:{body['name']}".encode()).hexdigest()
         return {"id": str(int(digest[:12], 16)), "status": "PENDING", "category": category}
+
+    # onboarding hook: /{waba-id}/subscribed_apps is answered by mockgraph/onboarding.py
+    def _subscribed_apps_get(self, request: Request, waba: str, _waba: str) -> dict:
+        return self.onboarding.subscribed_apps(request, waba, self._caller(request)[1])
+
+    _subscribed_apps_post = _subscribed_apps_delete = _subscribed_apps_get

@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from support.paths import ROOT
-from support.site_pages import snippet_text
+from support.site_pages import snippet_text, title_source
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -137,14 +137,18 @@ def test_copy_buttons_copy_exactly_the_tested_snippet(context, site_url, paths):
     copied = 0
     for path in paths:
         page = open_page(context, site_url + path)
+        # Long files sit in collapsed blocks: open them as a reader would before copying.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         blocks = page.locator("div.highlight:has(.filename)")
         for i in range(blocks.count()):
             block = blocks.nth(i)
-            source = ROOT / block.locator(".filename").inner_text().strip()
+            named = title_source(block.locator(".filename").inner_text())
+            assert named, f"/{path}: a code block's title names no file"
+            source, section = named
             block.hover()
             block.locator("button.md-code__button").click()
             clipboard = page.evaluate("navigator.clipboard.readText()")
-            assert clipboard.strip("\n") == snippet_text(source).strip("\n"), f"/{path}: copying {source.name}"
+            assert clipboard.strip("\n") == snippet_text(source, section).strip("\n"), f"/{path}: copying {source.name}"
             copied += 1
         page.close()
     assert copied >= 20
@@ -153,9 +157,11 @@ def test_copy_buttons_copy_exactly_the_tested_snippet(context, site_url, paths):
 @pytest.mark.parametrize(
     ("query", "page_path"),
     [
-        ("debug_token", "whatsapp-permissions-guide/"),
+        ("debug_token", "troubleshooting/"),
         ("whatsapp_business_messaging", "whatsapp-permissions-guide/"),
-        ("App Review", "whatsapp-permissions-guide/"),
+        ("App Review", "app-review/"),
+        ("131030", "troubleshooting/"),
+        ("BISU", "production-tokens/"),
         ("131047", "graph-api-errors/"),
     ],
 )
@@ -216,3 +222,32 @@ def test_no_serious_accessibility_violations(context, site_url, paths, scheme):
                 problems.append(f"/{path} ({scheme}): {violation['id']} {violation['help']} at {targets}")
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_reader_with_an_error_reaches_its_fix_from_the_home_page_in_two_clicks(context, site_url):
+    """Home -> Troubleshooting (or the Error Reference) -> the section, by clicking visible links."""
+    page = open_page(context, site_url)
+    page.locator("article .grid a[href$='troubleshooting/']").first.click()
+    page.wait_for_url("**/troubleshooting/")
+    page.locator("article a[href$='#error-131030']").first.click()
+    assert urlsplit(page.url).fragment == "error-131030"
+    assert page.locator("#error-131030").is_visible()
+    page = open_page(context, site_url)
+    page.locator("article .grid a[href$='graph-api-errors/#all-error-codes']").first.click()
+    page.wait_for_url("**/graph-api-errors/#all-error-codes")
+    assert page.locator("#graph-errors-table").is_visible()
+
+
+def test_fact_tables_become_cards_without_sideways_scroll_at_375px(browser, site_url):
+    """The widest fact table must fit the screen: no scroll inside the table, none on the page."""
+    ctx = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    try:
+        page = open_page(ctx, site_url + "whatsapp-permissions-guide/")
+        table = page.locator("#permissions-table")
+        overflow = table.evaluate("t => t.scrollWidth - t.clientWidth")
+        assert overflow <= 1, f"the permissions table scrolls sideways by {overflow}px"
+        assert table.evaluate("t => t.getBoundingClientRect().right") <= 375
+        label = page.locator("#permissions-table td").first.evaluate("td => getComputedStyle(td, '::before').content")
+        assert "Permission" in label, "narrow rows should name their column"
+    finally:
+        ctx.close()

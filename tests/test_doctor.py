@@ -166,4 +166,4 @@ def test_the_page_shows_the_real_output(request, site):
     env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
     result = subprocess.run(["bash", str(script)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
     check_golden(request.config, SNIPPETS / "output" / "doctor.management-only.txt", result.stdout)
-    assert "doctor.management-only.txt" in (site / "whatsapp-permissions-guide" / "index.html").read_text()
+    assert "doctor.management-only.txt" in (site / "troubleshooting" / "index.html").read_text()

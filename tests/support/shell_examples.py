@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OUTSIDE_WINDOW_RECIPIENT, OWN_PHONE, OWN_WABA
+from mockgraph.onboarding import TEST_PHONE, UNLISTED_RECIPIENT
 from support.paths import SNIPPETS
 
 RESPONSES = SNIPPETS / "responses"
@@ -17,6 +18,8 @@ TEST_RECIPIENT = "+15550100123"  # 555-01xx numbers are reserved for fiction; th
 SCENARIOS = {
     "outside-window": {"WHATSAPP_TEST_RECIPIENT": OUTSIDE_WINDOW_RECIPIENT},
     "wrong-id": {"WHATSAPP_PHONE_NUMBER_ID": "300000000000999"},
+    # the App Dashboard's test number sending to a number not on its allowed list (131030)
+    "test-number": {"WHATSAPP_PHONE_NUMBER_ID": TEST_PHONE, "WHATSAPP_TEST_RECIPIENT": UNLISTED_RECIPIENT},
 }
 
 

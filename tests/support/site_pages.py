@@ -1,15 +1,32 @@
-"""What the site shows for an included file."""
+"""What the site shows for an included file, and which file a code block's title names."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from support.paths import ROOT
+
 # pymdownx.snippets section markers (`# --8<-- [start:name]`): used to include part of a file,
 # never shown on the page.
 SECTION_MARKER = re.compile(r"^[ \t]*#[ \t]*--8<--[ \t]*\[(start|end):\w+\][ \t]*\n", re.M)
+# A code block's title says what the block is ("Response, HTTP 403 · mockgraph output · <file>")
+# and ends with the file it includes (`path` or `path:section`).
+SNIPPET_IN_TITLE = re.compile(r"(snippets/[\w./-]+?)(?::(\w+))?\s*$")
 
 
-def snippet_text(path: Path) -> str:
-    """What pymdownx.snippets includes: the file without section markers."""
-    return SECTION_MARKER.sub("", path.read_text(encoding="utf-8"))
+def snippet_text(path: Path, section: str | None = None) -> str:
+    """What pymdownx.snippets includes: the file (or one section) without section markers."""
+    text = path.read_text(encoding="utf-8")
+    if section:
+        start = re.search(rf"^[ \t]*#[ \t]*--8<--[ \t]*\[start:{section}\][ \t]*\n", text, re.M)
+        end = re.search(rf"^[ \t]*#[ \t]*--8<--[ \t]*\[end:{section}\]", text, re.M)
+        assert start and end, f"{path.name} has no section {section!r}"
+        text = text[start.end() : end.start()]
+    return SECTION_MARKER.sub("", text)
+
+
+def title_source(title: str) -> tuple[Path, str | None] | None:
+    """The snippet file (and section, if any) a code block's title names, or None."""
+    match = SNIPPET_IN_TITLE.search(title.strip())
+    return (ROOT / match.group(1), match.group(2)) if match else None
