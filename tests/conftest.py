@@ -1,28 +1,22 @@
-"""Session fixtures: one mockgraph for the whole run (stripe-python style), the built site, and
-misbehaving servers for the failure paths. Snippets are imported unchanged; only GRAPH_API_BASE
-(the base URL every snippet reads) is injected."""
+"""Session fixtures: one mockgraph for the whole run (stripe-python style), the built site, and a
+factory of misbehaving servers for the failure paths. Snippets are imported unchanged and given
+the base URL as a parameter (in-process) or GRAPH_API_BASE in a subprocess's own env."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 import guide_data
 from mockgraph import DEMO_APP, serve
-from mockgraph.server import PathOnlyLog
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -86,52 +80,22 @@ def env_without_credentials() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
 
 
-def import_snippet(name: str, base_url: str):
-    """Import snippets.<name> fresh, as a reader would run it with GRAPH_API_BASE set."""
-    os.environ["GRAPH_API_BASE"] = base_url
-    try:
-        module = importlib.import_module(f"snippets.{name}")
-        return importlib.reload(module)
-    finally:
-        del os.environ["GRAPH_API_BASE"]
+@pytest.fixture
+def hostile_server():
+    """A factory: hostile_server(behaviour_name_or_callable, **options) -> a HostileServer of its
+    own (no state shared between tests); every server made is stopped after the test."""
+    from hostile_server import BEHAVIOURS, HostileServer
 
+    made: list[HostileServer] = []
 
-class FaultServer:
-    """A server that fails the way proxies and outages do; `mode` picks the failure."""
+    def make(behaviour, **options) -> HostileServer:
+        server = HostileServer(BEHAVIOURS[behaviour] if isinstance(behaviour, str) else behaviour, **options)
+        made.append(server)
+        return server
 
-    def __init__(self):
-        self.mode = "html502"
-        self.server = make_server("127.0.0.1", 0, self, threaded=True, request_handler=PathOnlyLog)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-
-    def __call__(self, environ, start_response):
-        Request(environ)
-        if self.mode == "slow":
-            time.sleep(1.5)
-            response = Response("{}", mimetype="application/json")
-        elif self.mode == "html502":
-            response = Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, mimetype="text/html")
-        elif self.mode == "json500":
-            body = '{"error":{"message":"An unknown error occurred","type":"OAuthException","code":1,"fbtrace_id":"Afault"}}'
-            response = Response(body, status=500, mimetype="application/json")
-        elif self.mode == "empty503":
-            response = Response("", status=503)
-        else:
-            raise AssertionError(f"unknown mode {self.mode}")
-        return response(environ, start_response)
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(scope="session")
-def fault_server():
-    server = FaultServer()
-    yield server
-    server.stop()
+    yield make
+    for server in made:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
