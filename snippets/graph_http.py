@@ -76,8 +76,8 @@ def appsecret_proof(app_secret: str, access_token: str) -> str:
     return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
 
 
-def graph_url(base_url: str, path: str) -> str:
-    """The versioned URL of a Graph path, e.g. graph_url(DEFAULT_BASE_URL, "/debug_token")."""
+def graph_url(path: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The versioned URL of a Graph path, e.g. graph_url("/debug_token")."""
     return base_url.rstrip("/") + API_VERSION + path
 
 

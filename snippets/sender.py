@@ -132,7 +132,7 @@ def send_message(
     Raises WhatsAppError when Graph did not accept it (`retryable` says whether a later try can
     help) and MaybeSent when it may have been accepted. Never takes longer than `deadline` seconds.
     """
-    url = graph_http.graph_url(base_url, f"/{phone_number_id}/messages")
+    url = graph_http.graph_url(f"/{phone_number_id}/messages", base_url)
     body = {"messaging_product": "whatsapp", **payload}
     end = time.monotonic() + deadline
     attempts = 0

@@ -69,7 +69,7 @@ def graph_get(
         answer = graph_http.request(
             session,
             "GET",
-            graph_http.graph_url(base_url, path),
+            graph_http.graph_url(path, base_url),
             params=query,
             deadline=time.monotonic() + deadline,
             connect_timeout=timeout,

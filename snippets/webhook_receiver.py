@@ -140,6 +140,7 @@ class WebhookServer(ThreadingHTTPServer):
     """A ThreadingHTTPServer with a cap on concurrent connections and a per-request deadline."""
 
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog: room for a burst of Meta's deliveries
 
     def __init__(
         self,
@@ -307,6 +308,12 @@ class WebhookHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except OSError:
             pass  # the client left; nothing to tell it
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # The standard error page quotes the request line (query string and verify token included),
+        # and a one-word request line would get no status line at all (HTTP/0.9): neither, here.
+        self.request_version = "HTTP/1.0"
+        super().send_error(code, None, None)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # The path only: the query string carries hub.verify_token.
