@@ -75,9 +75,9 @@ def test_bump_version_rewrites_every_url_after_the_pin_changes(tmp_path):
     guide_data._load_cached.cache_clear()
     assert drift.url_findings(drift.scanned_files(project), "v25.0", project), "changing the pin must be noticed"
     changed = bump(project)
-    assert any(p.name == "startup_check.py" for p in changed)
+    assert any(p.name == "graph_http.py" for p in changed)
     assert drift.url_findings(drift.scanned_files(project), "v25.0", project) == []
-    assert '+ "/v25.0"' in (project / "snippets" / "startup_check.py").read_text()
+    assert '"/v25.0"' in (project / "snippets" / "graph_http.py").read_text()
 
 
 def test_lifecycle_fails_after_the_end_and_warns_within_180_days(guide):

@@ -221,3 +221,16 @@ def test_hostile_server(mode, snippet, hostile_server, capsys, caplog):
     for secret in all_secrets():
         for text in texts:
             assert secret not in text, f"{mode} / {snippet}: a secret leaked into: {text[:300]}"
+
+
+def test_an_echoed_secret_is_masked_plain_and_url_encoded():
+    """What the echoing-gateway row relies on: graph_http masks a secret however the echo spells it."""
+    from snippets.graph_http import mask, secrets_in
+
+    app_token = f"{DEMO_APP.id}|{DEMO_APP.secret}"
+    secrets = secrets_in({"Authorization": f"Bearer {app_token}"}, {"input_token": TOKEN, "appsecret_proof": "f" * 64})
+    echo = f"Authorization: Bearer {app_token} ?input_token={quote(TOKEN, safe='')}&x={quote(app_token, safe='')}&p={'f' * 64} app_id={DEMO_APP.id}"
+    masked = mask(echo, secrets)
+    for secret in all_secrets() + ["f" * 64]:
+        assert secret not in masked
+    assert DEMO_APP.id in masked  # the app ID is not a secret, and debug_token's answer needs it intact
