@@ -274,26 +274,27 @@ def main(
     def say(text: str) -> None:
         print(text, file=out, flush=True)
 
+    def cannot_start(message: str, reason: str) -> int:
+        print(f"doctor: {message}", file=sys.stderr)
+        if args.json:  # JSON on every path, so that CI can always parse the answer
+            print(json.dumps({"status": "could-not-check", "exit_code": COULD_NOT_CHECK, "reason": reason}, indent=2))
+        return COULD_NOT_CHECK
+
     with contextlib.ExitStack() as stack:
         env = dict(environ if environ is not None else {})
         if args.mock:
             try:
                 env.update(stack.enter_context(demo_environment(args.demo_token)))
             except ValueError as exc:
-                parser.error(str(exc))
+                return cannot_start(str(exc), str(exc))
             say(f"doctor: using mockgraph and the demo token {args.demo_token!r}")
         missing = [name for name in ENV_REQUIRED if not env.get(name)]
         if missing:
-            print(
-                f"doctor: set {', '.join(missing)} in the environment (not as arguments: they would land in "
+            return cannot_start(
+                f"set {', '.join(missing)} in the environment (not as arguments: they would land in "
                 "shell history), or try --mock.",
-                file=sys.stderr,
+                f"{', '.join(missing)} not set",
             )
-            verdict: dict[str, Any] = {"status": "could-not-check", "exit_code": COULD_NOT_CHECK}
-            verdict["reason"] = f"{', '.join(missing)} not set"
-            if args.json:
-                print(json.dumps(verdict, indent=2))
-            return COULD_NOT_CHECK
         doctor = Doctor(
             env["WHATSAPP_TOKEN"],
             env["META_APP_ID"],

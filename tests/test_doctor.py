@@ -104,6 +104,8 @@ def test_missing_environment_is_exit_2_naming_the_variables():
     assert "WHATSAPP_TOKEN, META_APP_ID, META_APP_SECRET" in result.stderr and "--mock" in result.stderr
     verdict = json.loads(doctor("--json").stdout)  # JSON on this path too
     assert verdict["exit_code"] == 2 and "WHATSAPP_TOKEN" in verdict["reason"]
+    unknown = doctor("--mock", "--demo-token", "no-such-token", "--json")
+    assert unknown.returncode == 2 and "healthy" in json.loads(unknown.stdout)["reason"]  # names the choices
 
 
 @pytest.mark.parametrize("where", ["closed-port", "proxy-html", "bad-app-secret"])
