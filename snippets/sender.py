@@ -6,8 +6,8 @@ WhatsApp has no idempotency key: every repeated POST can reach the customer agai
 - the connection failed before the request left (refused, DNS, TLS handshake, connect timeout), or
 - Graph answered with an error that graph_errors.classify() marks retryable (throttling, temporary).
 
-An outcome that may have been accepted (read timeout, connection reset after sending, deadline
-passed mid-answer, HTTP 5xx or 200 without a Graph answer) raises `MaybeSent` after one POST and is
+An outcome that may have been accepted (read timeout, connection reset after sending, an attempt
+still under way at the deadline, HTTP 5xx or 200 without a Graph answer) raises `MaybeSent` after one POST and is
 never retried: the message status webhook (`sent`, `delivered` or `failed` for the message) settles
 it. Every call has a total deadline (DEFAULT_DEADLINE, 60 s) that bounds attempts, backoff and
 Retry-After waits together. Success means Graph returned `messages[0].id`.
@@ -165,7 +165,9 @@ def send_message(
         if not not_taken:
             raise failure
         pause = max(wait or 0.0, random.uniform(0, backoff * 2 ** (attempts - 1)))  # noqa: S311 - jitter, not crypto
-        if attempts >= max_attempts or time.monotonic() + pause >= end:
+        # No attempt starts that could not even connect in time: one cut off by the deadline would
+        # have to count as possibly sent.
+        if attempts >= max_attempts or time.monotonic() + pause + connect_timeout >= end:
             waited = f" Graph asked to wait {wait:g} s, past the deadline." if wait and time.monotonic() + wait >= end else ""
             failure.args = (f"{failure.args[0]}{waited} Gave up after {attempts} attempt{'s' if attempts > 1 else ''}.",)
             raise failure
