@@ -102,6 +102,7 @@ ATTACKS = {
         b"POST /webhook HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + (b"10000\r\n" + b"x" * 0x10000 + b"\r\n") * 17,
         "413",
     ),
+    "expect-100-continue-oversize": (b"POST /webhook HTTP/1.1\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n", "413"),
     "no-length": (b"POST /webhook HTTP/1.1\r\n\r\n" + EVENT, "411"),
     "negative-length": (b"POST /webhook HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "400"),
     "unsigned": (b"POST /webhook HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(EVENT) + EVENT, "403"),
