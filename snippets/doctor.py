@@ -7,21 +7,30 @@ required permissions are missing, declined or expired, which WABAs it targets an
 reaches the given assets, with a fix and a guide link for each problem.
 
 Exit status: 0 healthy (an expiring token is healthy, with a warning), 1 problems found,
-2 could not check (network, or the app's credentials were refused).
+2 could not check (network, deadline, an unreadable answer, or Graph refused META_APP_ID and
+META_APP_SECRET). Every path prints the verdict, as JSON under --json; all calls together
+finish within DEFAULT_DEADLINE (60 s).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
-import importlib
 import json
 import os
 import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from snippets import startup_check
+from snippets.startup_check import AppCredentialsProblem, GraphUnavailable, TokenProblem
 
 # mkdocs.yml's default site_url (SITE_URL unset): the guide served by `mkdocs serve`.
 GUIDE = "http://127.0.0.1:8000/whatsapp-permissions-guide/"
 ENV_REQUIRED = ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET")
+TOKEN_EXPIRED_SUBCODE = 463  # debug_token's error.subcode for an expired token
 
 HEALTHY, PROBLEMS, COULD_NOT_CHECK = 0, 1, 2
 
@@ -32,51 +41,73 @@ def fingerprint(secret: str) -> str:
 
 
 class Doctor:
-    def __init__(self, graph, token: str, app_id: str, app_secret: str, waba_id=None, phone_id=None, say=print):
-        self.graph, self.token, self.app_id, self.app_secret = graph, token, app_id, app_secret
+    def __init__(
+        self,
+        token: str,
+        app_id: str,
+        app_secret: str,
+        waba_id: str | None = None,
+        phone_id: str | None = None,
+        say: Callable[[str], None] = print,
+        base_url: str = startup_check.DEFAULT_BASE_URL,
+        deadline: float = startup_check.DEFAULT_DEADLINE,
+    ) -> None:
+        self.token, self.app_id, self.app_secret = token, app_id, app_secret
         self.waba_id, self.phone_id, self.say = waba_id, phone_id, say
-        self.verdict = {
-            "token": {"fingerprint": fingerprint(token)},
-            "permissions": {},
-            "targets": {},
-            "assets": {},
-            "problems": [],
-            "warnings": [],
+        self.base_url, self.deadline = base_url, deadline
+        self.end = time.monotonic() + deadline
+        self.token_info: dict[str, Any] = {"fingerprint": fingerprint(token)}
+        self.permissions: dict[str, str] = {}
+        self.targets: dict[str, Any] = {}
+        self.assets: dict[str, dict[str, str]] = {}
+        self.problems: list[dict[str, str]] = []
+        self.warnings: list[dict[str, str]] = []
+        self.verdict: dict[str, Any] = {
+            "token": self.token_info,
+            "permissions": self.permissions,
+            "targets": self.targets,
+            "assets": self.assets,
+            "problems": self.problems,
+            "warnings": self.warnings,
         }
 
     def problem(self, what: str, fix: str, anchor: str) -> None:
-        self.verdict["problems"].append({"what": what, "fix": fix, "guide": GUIDE + "#" + anchor})
+        self.problems.append({"what": what, "fix": fix, "guide": GUIDE + "#" + anchor})
+
+    def left(self) -> float:
+        """Seconds left of the doctor's one deadline, shared by all its calls."""
+        return self.end - time.monotonic()
 
     def step(self, text: str) -> None:
         self.say(f"… {text}")
 
     # Each check records into self.verdict; run() turns the record into an exit status.
     def run(self) -> int:
-        graph = self.graph
+        self.end = time.monotonic() + self.deadline
         try:
             self.step("asking debug_token about the token")
-            app_token = f"{self.app_id}|{self.app_secret}"
-            body = graph._graph_get("/debug_token", app_token, self.app_secret, {"input_token": self.token})
-            data = body.get("data", {})
+            data = startup_check.debug_token(
+                self.token, self.app_id, self.app_secret, base_url=self.base_url, deadline=self.left()
+            )
             self.check_token(data)
-            if data.get("is_valid") and data.get("app_id") == str(self.app_id):
+            if data["is_valid"] and data["app_id"] == str(self.app_id):
                 self.check_permissions(data)
-                if not self.verdict["problems"]:  # a missing permission would mask asset access
+                if not self.problems:  # a missing permission would mask asset access
                     self.check_assets()
-        except graph.TokenProblem as exc:
-            if exc.code == 100 and "another app" in str(exc):
+        except AppCredentialsProblem as exc:
+            if exc.code == 100:  # debug_token's answer when the token was issued by another app
                 self.problem(
-                    "The token was issued for another app.",
-                    "Use a token generated in this app, or that app's ID and secret.",
+                    "Graph refused to describe the token to this app (code 100): it was most likely issued by another app.",
+                    "Use a token generated in this app, or set META_APP_ID and META_APP_SECRET to the issuing app's.",
                     "verify-token-validity-expiry-and-issuing-app",
                 )
             else:
-                return self.could_not_check(
-                    f"Graph refused the app's credentials ({exc}). Check META_APP_ID and META_APP_SECRET."
-                )
-        except graph.GraphUnavailable as exc:
+                return self.could_not_check(str(exc))
+        except (TokenProblem, GraphUnavailable) as exc:
             return self.could_not_check(str(exc))
-        status = PROBLEMS if self.verdict["problems"] else HEALTHY
+        except Exception as exc:  # noqa: BLE001 - the doctor reports, it never prints a traceback
+            return self.could_not_check(f"unexpected {type(exc).__name__} while checking; please report it")
+        status = PROBLEMS if self.problems else HEALTHY
         self.verdict["status"] = "problems" if status else "healthy"
         self.verdict["exit_code"] = status
         return status
@@ -85,32 +116,35 @@ class Doctor:
         self.verdict.update(status="could-not-check", exit_code=COULD_NOT_CHECK, reason=reason)
         return COULD_NOT_CHECK
 
-    def check_token(self, data: dict) -> None:
-        info = self.verdict["token"]
-        info.update(type=data.get("type"), app_id=data.get("app_id"), valid=bool(data.get("is_valid")))
+    def check_token(self, data: dict[str, Any]) -> None:
+        info = self.token_info
+        info.update(type=data.get("type"), app_id=data.get("app_id"), valid=data["is_valid"])
         expires_at = data.get("expires_at")
         error = data.get("error") or {}
         if expires_at == 0:
             info["expires"] = "never"
         elif expires_at:
-            info["expires"] = dt.datetime.fromtimestamp(expires_at, dt.timezone.utc).date().isoformat()
-        if not data.get("is_valid"):
-            if error.get("subcode") == 463:
+            try:
+                info["expires"] = dt.datetime.fromtimestamp(expires_at, dt.timezone.utc).date().isoformat()
+            except (OverflowError, OSError, ValueError):
+                info["expires"] = f"unreadable ({expires_at})"
+        if not data["is_valid"]:
+            if error.get("subcode") == TOKEN_EXPIRED_SUBCODE:
                 info["expires"] = "expired"
                 what = "The token has expired."
             else:
                 what = f"The token is not valid (Graph error {error.get('code')}, subcode {error.get('subcode')})."
             self.problem(what, "Generate a new token; check is_valid before anything else.", "production-token-setup")
             return
-        if data.get("app_id") != str(self.app_id):
+        if data["app_id"] != str(self.app_id):
             self.problem(
-                f"The token belongs to app {data.get('app_id')}, not {self.app_id}.",
+                f"The token belongs to app {data['app_id']}, not {self.app_id}.",
                 "Use a token generated in this app.",
                 "verify-token-validity-expiry-and-issuing-app",
             )
             return
         if expires_at:
-            self.verdict["warnings"].append(
+            self.warnings.append(
                 {
                     "what": f"The token expires on {info['expires']}.",
                     "fix": "Rotate it before then, or use a non-expiring System User token.",
@@ -118,18 +152,19 @@ class Doctor:
                 }
             )
 
-    def check_permissions(self, data: dict) -> None:
-        scopes = set(data.get("scopes", []))
-        statuses = {}
-        if data.get("type") == "USER" and not self.graph.REQUIRED_SCOPES <= scopes:
+    def check_permissions(self, data: dict[str, Any]) -> None:
+        scopes = set(data["scopes"])
+        statuses: dict[str, str] = {}
+        if data.get("type") == "USER" and not startup_check.REQUIRED_SCOPES <= scopes:
             self.step("asking /me/permissions why a permission is absent")
-            grants = self.graph._graph_get("/me/permissions", self.token, self.app_secret).get("data", [])
-            statuses = {g["permission"]: g["status"] for g in grants}
-        for scope in sorted(self.graph.REQUIRED_SCOPES):
+            statuses = startup_check.permission_statuses(
+                self.token, self.app_secret, base_url=self.base_url, deadline=self.left()
+            )
+        for scope in sorted(startup_check.REQUIRED_SCOPES):
             state = "present" if scope in scopes else statuses.get(scope, "missing")
             if state == "granted":  # granted in /me/permissions yet absent from this token
                 state = "missing"
-            self.verdict["permissions"][scope] = state
+            self.permissions[scope] = state
             if state == "missing":
                 self.problem(
                     f"{scope} is missing from the token.",
@@ -144,7 +179,7 @@ class Doctor:
                     "check-what-a-token-has-been-granted",
                 )
         for grant in data.get("granular_scopes", []):
-            self.verdict["targets"][grant["scope"]] = grant.get("target_ids", "all")
+            self.targets[grant["scope"]] = grant.get("target_ids", "all")
 
     def check_assets(self) -> None:
         for kind, object_id in (("waba", self.waba_id), ("phone_number", self.phone_id)):
@@ -152,10 +187,12 @@ class Doctor:
                 continue
             self.step(f"reading the {kind.replace('_', ' ')} {object_id}")
             try:
-                self.graph._graph_get(f"/{object_id}", self.token, self.app_secret)
-                self.verdict["assets"][kind] = {"id": object_id, "access": "ok"}
-            except self.graph.TokenProblem as exc:
-                self.verdict["assets"][kind] = {"id": object_id, "access": f"refused (Graph error {exc.code})"}
+                startup_check.graph_get(
+                    f"/{object_id}", self.token, self.app_secret, base_url=self.base_url, deadline=self.left()
+                )
+                self.assets[kind] = {"id": object_id, "access": "ok"}
+            except TokenProblem as exc:
+                self.assets[kind] = {"id": object_id, "access": f"refused (Graph error {exc.code})"}
                 self.problem(
                     f"The token cannot reach the {kind.replace('_', ' ')} {object_id}.",
                     "Assign the asset to the system user (Business Settings → System users → "
@@ -164,7 +201,7 @@ class Doctor:
                 )
 
 
-def render(verdict: dict) -> str:
+def render(verdict: dict[str, Any]) -> str:
     token = verdict["token"]
     lines = [
         "",
@@ -187,8 +224,43 @@ def render(verdict: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m snippets.doctor", description=__doc__.split("\n\n")[1])
+# ---------------------------------------------------------------------------------------------
+# The one seam to the demo (not part of a real setup): --mock starts mockgraph, the guide's local
+# Graph, and returns the environment a reader would have exported for the chosen demo token.
+@contextlib.contextmanager
+def demo_environment(token_name: str) -> Iterator[dict[str, str]]:
+    from mockgraph import DEMO_APP, serve, token_value
+    from mockgraph.demo import CUSTOMER_PHONES, DEMO_TOKENS, OWN_PHONE, OWN_WABA
+
+    if token_name not in DEMO_TOKENS:
+        raise ValueError(f"unknown demo token {token_name!r}; choose one of: {', '.join(DEMO_TOKENS)}")
+    demo = DEMO_TOKENS[token_name]
+    waba = demo.targets[0] if demo.targets else OWN_WABA
+    running = serve(quiet=True)
+    try:
+        yield {
+            "GRAPH_API_BASE": running.base_url,
+            "WHATSAPP_TOKEN": token_value(token_name),
+            "META_APP_ID": DEMO_APP.id,
+            "META_APP_SECRET": DEMO_APP.secret,
+            "WHATSAPP_WABA_ID": waba,
+            "WHATSAPP_PHONE_NUMBER_ID": CUSTOMER_PHONES.get(waba, OWN_PHONE),
+        }
+    finally:
+        running.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(
+    argv: list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    deadline: float = startup_check.DEFAULT_DEADLINE,
+) -> int:
+    """The command line. `environ` is where credentials come from (the process environment when run);
+    `deadline` bounds all the checks' calls together, in seconds."""
+    parser = argparse.ArgumentParser(prog="python -m snippets.doctor", description=(__doc__ or "").split("\n\n")[1])
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON (steps go to stderr)")
     parser.add_argument("--mock", action="store_true", help="run against an embedded mockgraph with the demo app")
     parser.add_argument(
@@ -200,64 +272,44 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     out = sys.stderr if args.json else sys.stdout
 
-    def say(text):
+    def say(text: str) -> None:
         print(text, file=out, flush=True)
 
-    env = dict(os.environ)
-    running = None
-    if args.mock:
-        from mockgraph import DEMO_APP, DEMO_TOKENS, serve, token_value
-        from mockgraph.demo import CUSTOMER_PHONES, OWN_PHONE, OWN_WABA
-
-        if args.demo_token not in DEMO_TOKENS:
-            parser.error(f"unknown demo token {args.demo_token!r}; choose one of: {', '.join(DEMO_TOKENS)}")
-        demo = DEMO_TOKENS[args.demo_token]
-        waba = demo.targets[0] if demo.targets else OWN_WABA
-        running = serve(quiet=True)
-        env.update(
-            GRAPH_API_BASE=running.base_url,
-            WHATSAPP_TOKEN=token_value(args.demo_token),
-            META_APP_ID=DEMO_APP.id,
-            META_APP_SECRET=DEMO_APP.secret,
-            WHATSAPP_WABA_ID=waba,
-            WHATSAPP_PHONE_NUMBER_ID=CUSTOMER_PHONES.get(waba, OWN_PHONE),
-        )
-        say(f"doctor: using mockgraph and the demo token {args.demo_token!r}")
-    missing = [name for name in ENV_REQUIRED if not env.get(name)]
-    if missing:
-        print(
-            f"doctor: set {', '.join(missing)} in the environment (not as arguments: they would land in "
-            "shell history), or try --mock.",
-            file=sys.stderr,
-        )
+    def cannot_start(message: str, reason: str) -> int:
+        print(f"doctor: {message}", file=sys.stderr)
+        if args.json:  # JSON on every path, so that CI can always parse the answer
+            print(json.dumps({"status": "could-not-check", "exit_code": COULD_NOT_CHECK, "reason": reason}, indent=2))
         return COULD_NOT_CHECK
 
-    # The snippet reads GRAPH_API_BASE when imported: import it after the base URL is known.
-    if env.get("GRAPH_API_BASE"):
-        os.environ["GRAPH_API_BASE"] = env["GRAPH_API_BASE"]
-    else:
-        os.environ.pop("GRAPH_API_BASE", None)  # the snippet's own default: Meta's host
-    graph = importlib.reload(importlib.import_module("snippets.startup_check"))
-    doctor = Doctor(
-        graph,
-        env["WHATSAPP_TOKEN"],
-        env["META_APP_ID"],
-        env["META_APP_SECRET"],
-        env.get("WHATSAPP_WABA_ID"),
-        env.get("WHATSAPP_PHONE_NUMBER_ID"),
-        say=say,
-    )
-    try:
+    with contextlib.ExitStack() as stack:
+        env = dict(environ if environ is not None else {})
+        if args.mock:
+            try:
+                env.update(stack.enter_context(demo_environment(args.demo_token)))
+            except ValueError as exc:
+                return cannot_start(str(exc), str(exc))
+            say(f"doctor: using mockgraph and the demo token {args.demo_token!r}")
+        missing = [name for name in ENV_REQUIRED if not env.get(name)]
+        if missing:
+            return cannot_start(
+                f"set {', '.join(missing)} in the environment (not as arguments: they would land in "
+                "shell history), or try --mock.",
+                f"{', '.join(missing)} not set",
+            )
+        doctor = Doctor(
+            env["WHATSAPP_TOKEN"],
+            env["META_APP_ID"],
+            env["META_APP_SECRET"],
+            env.get("WHATSAPP_WABA_ID"),
+            env.get("WHATSAPP_PHONE_NUMBER_ID"),
+            say=say,
+            base_url=env.get("GRAPH_API_BASE") or startup_check.DEFAULT_BASE_URL,
+            deadline=deadline,
+        )
         status = doctor.run()
-    finally:
-        if running:
-            running.stop()
-    if args.json:
-        print(json.dumps(doctor.verdict, indent=2))
-    else:
-        print(render(doctor.verdict))
+    print(json.dumps(doctor.verdict, indent=2) if args.json else render(doctor.verdict))
     return status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(environ=os.environ))

@@ -1,125 +1,212 @@
 """Fail fast at startup when the WhatsApp token cannot do its job.
 
-Call check_whatsapp_token() once when your service starts, not per request.
+Call check_whatsapp_token() once when your service starts, not per request. It raises
+TokenProblem (the WhatsApp token must change), AppCredentialsProblem (META_APP_ID or
+META_APP_SECRET is wrong: Graph refused the app token that asks debug_token) or GraphUnavailable
+(the check could not run: network, deadline, proxy, outage, throttling or an unreadable answer).
+
+Copy graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
 Needs Python 3.9+ and requests. Run it on a server only: it uses the app secret.
 """
 
-import hashlib
-import hmac
-import logging
+from __future__ import annotations
+
 import os
-import re
+import time
+from typing import Any
 
 import requests
 
-# Pin the version: an unversioned URL silently follows the app's default version.
-GRAPH = os.environ.get("GRAPH_API_BASE", "https://graph.facebook.com") + "/v26.0"
+try:  # imported as a package module (python -m snippets.startup_check, or from your code)
+    from . import graph_errors, graph_http
+except ImportError:  # run as a script beside its siblings (python startup_check.py)
+    import graph_errors  # type: ignore[no-redef,import-not-found]
+    import graph_http  # type: ignore[no-redef,import-not-found]
 
+DEFAULT_BASE_URL, DEFAULT_DEADLINE = graph_http.DEFAULT_BASE_URL, graph_http.DEFAULT_DEADLINE
 REQUIRED_SCOPES = {"whatsapp_business_messaging", "whatsapp_business_management"}
 
 
 class TokenProblem(PermissionError):
-    """The token or the app's credentials are wrong. Retrying will not help; the message says what to fix."""
+    """The WhatsApp token cannot do its job. Retrying will not help; the message says what to fix."""
 
-    def __init__(self, message, code=None):
+    def __init__(self, message: str, decision: graph_errors.Decision | None = None) -> None:
         super().__init__(message)
-        self.code = code  # Graph's error code, when Graph gave one
+        self.decision = decision
+        self.code = decision.code if decision else None  # Graph's error code, when Graph gave one
+
+
+class AppCredentialsProblem(TokenProblem):
+    """Graph refused the debug_token call itself: the app token META_APP_ID|META_APP_SECRET that asks
+    is wrong (or the token belongs to another app). The WhatsApp token was not judged."""
 
 
 class GraphUnavailable(RuntimeError):
-    """The check could not run (network, timeout, proxy, outage). Retry later."""
+    """The check could not run (network, deadline, proxy, outage, throttling, unreadable answer). Retry later."""
 
 
-class _RedactSecrets(logging.Filter):
-    """urllib3 logs each request line, query string included, at DEBUG: mask the secrets in it."""
-
-    _secret = re.compile(r"((?:input_token|access_token|appsecret_proof)=)[^&\s\"']+")
-
-    def filter(self, record):
-        record.msg, record.args = self._secret.sub(r"\1***", record.getMessage()), ()
-        return True
+def sentence(text: str) -> str:
+    """One sentence with exactly one full stop, whatever punctuation Graph ended its text with."""
+    text = text.strip().rstrip(".!;: ")
+    return (text or "No details given") + "."
 
 
-logging.getLogger("urllib3.connectionpool").addFilter(_RedactSecrets())
-
-
-def _graph_get(path, access_token, app_secret, params=None, timeout=10):
-    """GET a Graph path; return its JSON body or raise TokenProblem / GraphUnavailable.
-
-    The access token travels in the Authorization header. Exceptions are raised outside the
-    `except` blocks on purpose: requests' exceptions embed the full URL, query string included,
-    and chaining them would put it in every traceback.
-    """
-    proof = hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
-    failure = None
+def graph_get(
+    path: str,
+    access_token: str,
+    app_secret: str,
+    *,
+    params: dict[str, str] | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    deadline: float = DEFAULT_DEADLINE,
+    timeout: float = 10.0,
+) -> dict[str, Any]:
+    """GET a Graph path with appsecret_proof; return its JSON object or raise TokenProblem / GraphUnavailable."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {access_token}"
+    query = {**(params or {}), "appsecret_proof": graph_http.appsecret_proof(app_secret, access_token)}
     try:
-        response = requests.get(
-            GRAPH + path,
-            params={**(params or {}), "appsecret_proof": proof},
-            headers={"Authorization": f"Bearer {access_token}"},
-            timeout=timeout,
+        answer = graph_http.request(
+            session,
+            "GET",
+            graph_http.graph_url(path, base_url),
+            params=query,
+            deadline=time.monotonic() + deadline,
+            connect_timeout=timeout,
+            read_timeout=timeout,
         )
-    except requests.Timeout:
-        failure = f"no answer within {timeout} s"
-    except requests.RequestException as exc:
-        failure = f"{type(exc).__name__} (network, DNS, proxy or TLS problem)"
+    except graph_http.Unreachable as exc:
+        failure: str | None = f"{sentence(exc.reason)} Check connectivity and retry."
+    else:
+        failure = None
+    finally:
+        session.close()
     if failure:
-        raise GraphUnavailable(f"Could not reach the Graph API: {failure}. Check connectivity and retry.")
+        raise GraphUnavailable(failure)
 
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        kind = response.headers.get("Content-Type", "no content type")
+    body = answer.body
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        decision = graph_errors.classify(error)
+        said = f"Graph error {decision.code}" + (f"/{decision.subcode}" if decision.subcode else "")
+        said += f": {sentence(decision.details)}" if decision.details else "."
+        if decision.retryable:
+            raise GraphUnavailable(f"{said} Throttled or temporary: retry later.")
+        raise TokenProblem(said, decision)
+    if not isinstance(body, dict) or not 200 <= answer.status < 300:
+        kind = "a non-JSON body" if body is None else f"an unexpected {type(body).__name__}"
         raise GraphUnavailable(
-            f"The Graph API answered HTTP {response.status_code} with a non-JSON body ({kind}); "
-            "a proxy or an outage is in the way. Retry later."
+            f"The Graph API answered HTTP {answer.status} with {kind} ({answer.content_type or 'no content type'}); "
+            "a proxy, a redirect or an outage is in the way. Check the base URL and retry later."
         )
-    if "error" in body:
-        raise _error_from(response.status_code, body["error"])
-    if response.status_code >= 500:
-        raise GraphUnavailable(f"The Graph API answered HTTP {response.status_code}. Retry later.")
     return body
 
 
-def _error_from(status, error):
-    code, message = error.get("code"), error.get("message", "")
-    said = f"Graph error {code}: {message}"
+def _unexpected(what: str) -> GraphUnavailable:
+    return GraphUnavailable(f"Graph's answer is not in the documented shape ({what}); a proxy or an API change? Retry later.")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def debug_token(
+    token: str, app_id: str, app_secret: str, *, base_url: str = DEFAULT_BASE_URL, deadline: float = DEFAULT_DEADLINE
+) -> dict[str, Any]:
+    """debug_token's `data` for the token, with every field this module reads checked for its type."""
+    problem = None
+    try:
+        body = graph_get(
+            "/debug_token",
+            f"{app_id}|{app_secret}",
+            app_secret,
+            params={"input_token": token},
+            base_url=base_url,
+            deadline=deadline,
+        )
+    except TokenProblem as exc:  # a refusal of the asking app token, not a verdict on the WhatsApp token
+        problem = AppCredentialsProblem(_app_credentials_advice(exc), exc.decision)
+    if problem:
+        raise problem
+    data = body.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("is_valid"), bool):
+        raise _unexpected("data.is_valid is missing or not true/false")
+    checks = {
+        "app_id": lambda v: isinstance(v, str),
+        "type": lambda v: isinstance(v, str),
+        "expires_at": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "scopes": _strings,
+        "error": lambda v: isinstance(v, dict),
+        "granular_scopes": lambda v: (
+            isinstance(v, list)
+            and all(isinstance(g, dict) and isinstance(g.get("scope"), str) and _strings(g.get("target_ids", [])) for g in v)
+        ),
+    }
+    for field, valid in checks.items():
+        if field in data and not valid(data[field]):
+            raise _unexpected(f"data.{field} has the wrong type")
+    if data["is_valid"] and not ("app_id" in data and "scopes" in data):
+        raise _unexpected("a valid token without app_id or scopes")
+    return data
+
+
+def _app_credentials_advice(exc: TokenProblem) -> str:
+    code = exc.code
     if code == 190:
-        return TokenProblem(f"{said}. The token is expired or revoked: generate a new one.", code)
-    if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
-        return TokenProblem(f"{said}. Check the token's permissions and its access to the WABA.", code)
-    if code == 100 and "App_id in the input_token" in message:
-        return TokenProblem(
-            f"{said}. The token was issued for another app: use that app's ID and secret, or generate a token in this app.",
-            code,
+        why = "Graph refused the app access token (META_APP_ID|META_APP_SECRET) that asks debug_token"
+        fix = (
+            "Check META_APP_ID and META_APP_SECRET (resetting the app secret invalidates the old one); "
+            "the WhatsApp token itself was not judged"
         )
-    if code in (1, 2, 4, 17, 80007) or status >= 500:
-        return GraphUnavailable(f"{said}. This is temporary: retry with backoff.")
-    return TokenProblem(f"{said}. Fix the request or the app settings named in the message.", code)
+    elif code == 100:
+        why = "Graph refused the debug_token call: usually the token was issued by another app than META_APP_ID"
+        fix = "Set META_APP_ID and META_APP_SECRET to the app that issued the token, or generate a token in this app"
+    else:
+        why = "Graph refused the debug_token call made with META_APP_ID and META_APP_SECRET"
+        fix = "Check both values and the app's settings"
+    return f"{exc} {why}. {fix}."
 
 
-def check_whatsapp_token(token, app_id, app_secret, timeout=10):
-    """Return debug_token's data if the token is valid, ours, and has every required scope."""
-    app_token = f"{app_id}|{app_secret}"
-    data = _graph_get("/debug_token", app_token, app_secret, {"input_token": token}, timeout).get("data", {})
+def permission_statuses(
+    token: str, app_secret: str, *, base_url: str = DEFAULT_BASE_URL, deadline: float = DEFAULT_DEADLINE
+) -> dict[str, str]:
+    """/me/permissions of a user token: permission name -> granted, declined or expired."""
+    grants = graph_get("/me/permissions", token, app_secret, base_url=base_url, deadline=deadline).get("data")
+    if not isinstance(grants, list) or not all(
+        isinstance(g, dict) and isinstance(g.get("permission"), str) and isinstance(g.get("status"), str) for g in grants
+    ):
+        raise _unexpected("/me/permissions data is not a list of {permission, status}")
+    return {g["permission"]: g["status"] for g in grants}
 
-    if not data.get("is_valid"):
+
+def check_whatsapp_token(
+    token: str,
+    app_id: str,
+    app_secret: str,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    deadline: float = DEFAULT_DEADLINE,
+) -> dict[str, Any]:
+    """Return debug_token's data if the token is valid, ours, and has every required scope.
+    All calls together finish within `deadline` seconds."""
+    end = time.monotonic() + deadline
+    data = debug_token(token, app_id, app_secret, base_url=base_url, deadline=deadline)
+
+    if not data["is_valid"]:
         error = data.get("error", {})
+        reason = error.get("message") if isinstance(error.get("message"), str) else "no reason given"
         raise TokenProblem(
-            f"The token is not valid (code {error.get('code')}, subcode {error.get('subcode')}: "
-            f"{error.get('message', 'no reason given')}). Generate a new token."
+            f"The token is not valid (code {error.get('code')}, subcode {error.get('subcode')}): {sentence(reason)} "
+            "Generate a new token."
         )
-    if data.get("app_id") != str(app_id):
-        raise TokenProblem(f"The token belongs to app {data.get('app_id')}, not {app_id}. Use a token generated in this app.")
+    if data["app_id"] != str(app_id):
+        raise TokenProblem(f"The token belongs to app {data['app_id']}, not {app_id}. Use a token generated in this app.")
 
-    missing = REQUIRED_SCOPES - set(data.get("scopes", []))
+    missing = REQUIRED_SCOPES - set(data["scopes"])
     if missing:
         detail = ""
         if data.get("type") == "USER":  # a person's token: /me/permissions says why a scope is absent
-            grants = _graph_get("/me/permissions", token, app_secret, timeout=timeout).get("data", [])
-            status = {g["permission"]: g["status"] for g in grants}
+            status = permission_statuses(token, app_secret, base_url=base_url, deadline=end - time.monotonic())
             detail = " (" + ", ".join(f"{s}: {status.get(s, 'not requested')}" for s in sorted(missing)) + ")"
         raise TokenProblem(
             f"The token lacks {', '.join(sorted(missing))}{detail}. Generate a new token with every "
@@ -132,6 +219,14 @@ if __name__ == "__main__":
     missing = [name for name in ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET") if not os.environ.get(name)]
     if missing:
         raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
-    info = check_whatsapp_token(os.environ["WHATSAPP_TOKEN"], os.environ["META_APP_ID"], os.environ["META_APP_SECRET"])
-    expiry = "never expires" if info.get("expires_at") == 0 else f"expires at {info['expires_at']} (Unix time)"
+    try:
+        info = check_whatsapp_token(
+            os.environ["WHATSAPP_TOKEN"],
+            os.environ["META_APP_ID"],
+            os.environ["META_APP_SECRET"],
+            base_url=os.environ.get("GRAPH_API_BASE", DEFAULT_BASE_URL),
+        )
+    except (TokenProblem, GraphUnavailable) as exc:
+        raise SystemExit(f"{type(exc).__name__}: {exc}") from None
+    expiry = "never expires" if info.get("expires_at") == 0 else f"expires at {info.get('expires_at')} (Unix time)"
     print(f"Token OK: {info.get('type')} token for app {info['app_id']}, {expiry}.")

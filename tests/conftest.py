@@ -1,23 +1,18 @@
 """Session fixtures: one mockgraph for the whole run (stripe-python style), the built site, and
-misbehaving servers for the failure paths; the suite's options and Hypothesis profiles.
+a factory of misbehaving servers for the failure paths; the suite's options and Hypothesis profiles.
 Only fixtures and hooks live here: helpers the tests import are in the `support` package."""
 
 from __future__ import annotations
 
 import os
 import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 import guide_data
 from mockgraph import serve
-from mockgraph.server import PathOnlyLog
 from support.goldens import OPTION as UPDATE_GOLDENS
 from support.openapi import OPENAPI_SPEC, SPEC_URI
 from support.paths import ROOT
@@ -72,42 +67,22 @@ def proof_mock():
     running.stop()
 
 
-class FaultServer:
-    """A server that fails the way proxies and outages do; `mode` picks the failure."""
+@pytest.fixture
+def hostile_server():
+    """A factory: hostile_server(behaviour_name_or_callable, **options) -> a HostileServer of its
+    own (no state shared between tests); every server made is stopped after the test."""
+    from support.hostile_server import BEHAVIOURS, HostileServer
 
-    def __init__(self):
-        self.mode = "html502"
-        self.server = make_server("127.0.0.1", 0, self, threaded=True, request_handler=PathOnlyLog)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+    made: list[HostileServer] = []
 
-    def __call__(self, environ, start_response):
-        Request(environ)
-        if self.mode == "slow":
-            time.sleep(1.5)
-            response = Response("{}", mimetype="application/json")
-        elif self.mode == "html502":
-            response = Response("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, mimetype="text/html")
-        elif self.mode == "json500":
-            body = '{"error":{"message":"An unknown error occurred","type":"OAuthException","code":1,"fbtrace_id":"Afault"}}'
-            response = Response(body, status=500, mimetype="application/json")
-        elif self.mode == "empty503":
-            response = Response("", status=503)
-        else:
-            raise AssertionError(f"unknown mode {self.mode}")
-        return response(environ, start_response)
+    def make(behaviour, **options) -> HostileServer:
+        server = HostileServer(BEHAVIOURS[behaviour] if isinstance(behaviour, str) else behaviour, **options)
+        made.append(server)
+        return server
 
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(scope="session")
-def fault_server():
-    server = FaultServer()
-    yield server
-    server.stop()
+    yield make
+    for server in made:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

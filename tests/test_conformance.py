@@ -14,7 +14,6 @@ from mockgraph.demo import OWN_PHONE, OWN_WABA
 from support import graph_schemas
 from support.openapi import SPEC_URI
 from support.shell_examples import SNIPPETS, run_shell_example
-from support.snippet_modules import import_snippet
 
 PINNED = guide_data.pinned_version()
 
@@ -124,8 +123,9 @@ def test_debug_token_and_me_permissions_match_metas_field_reference(mock, token_
 
 def test_the_startup_check_reads_only_documented_fields(proof_mock):
     """What the snippet relies on is in the field reference: a renamed field would fail here first."""
-    check = import_snippet("startup_check", proof_mock.base_url)
-    data = check.check_whatsapp_token(token_value("healthy"), DEMO_APP.id, DEMO_APP.secret)
+    from snippets import startup_check
+
+    data = startup_check.check_whatsapp_token(token_value("healthy"), DEMO_APP.id, DEMO_APP.secret, base_url=proof_mock.base_url)
     properties = graph_schemas.DEBUG_TOKEN["properties"]["data"]["properties"]
     for field in ("is_valid", "app_id", "scopes", "type", "expires_at", "error"):
         assert field in properties

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from unittest import mock
 
 import pytest
 
@@ -40,14 +39,9 @@ EXPECTED_EXIT = {
 
 def doctor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the doctor's main() in this process (fast), with exactly this environment."""
-    clean = env_without_credentials()
     out, err = io.StringIO(), io.StringIO()
-    with (
-        mock.patch.dict(os.environ, {**clean, **(env or {})}, clear=True),
-        contextlib.redirect_stdout(out),
-        contextlib.redirect_stderr(err),
-    ):
-        code = doctor_main(list(args))
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = doctor_main(list(args), environ=env or {})
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
@@ -110,15 +104,18 @@ def test_missing_environment_is_exit_2_naming_the_variables():
     result = doctor()
     assert result.returncode == 2
     assert "WHATSAPP_TOKEN, META_APP_ID, META_APP_SECRET" in result.stderr and "--mock" in result.stderr
+    verdict = json.loads(doctor("--json").stdout)  # JSON on this path too
+    assert verdict["exit_code"] == 2 and "WHATSAPP_TOKEN" in verdict["reason"]
+    unknown = doctor("--mock", "--demo-token", "no-such-token", "--json")
+    assert unknown.returncode == 2 and "healthy" in json.loads(unknown.stdout)["reason"]  # names the choices
 
 
 @pytest.mark.parametrize("where", ["closed-port", "proxy-html", "bad-app-secret"])
-def test_could_not_check_is_exit_2_and_leaks_nothing(mock, fault_server, closed_port_url, where):
+def test_could_not_check_is_exit_2_and_leaks_nothing(mock, hostile_server, closed_port_url, where):
     secret = DEMO_APP.secret if where != "bad-app-secret" else DEMO_APP.secret[::-1]
-    base = {"closed-port": closed_port_url, "proxy-html": fault_server.base_url, "bad-app-secret": mock.base_url}[where]
-    fault_server.mode = "html502"
+    base = {"closed-port": closed_port_url, "proxy-html": None, "bad-app-secret": mock.base_url}[where]
     env = {
-        "GRAPH_API_BASE": base,
+        "GRAPH_API_BASE": base or hostile_server("html-502").base_url,
         "WHATSAPP_TOKEN": token_value("healthy"),
         "META_APP_ID": DEMO_APP.id,
         "META_APP_SECRET": secret,
@@ -128,6 +125,23 @@ def test_could_not_check_is_exit_2_and_leaks_nothing(mock, fault_server, closed_
         assert result.returncode == 2, result.stdout + result.stderr
         assert "could-not-check" in result.stdout
         assert_no_secrets(result, secrets_of(token_value("healthy"), secret))
+    if where == "bad-app-secret":  # Graph refused the app token: the doctor names the app's credentials
+        assert "META_APP_SECRET" in json.loads(result.stdout)["reason"]
+
+
+def test_the_doctor_uses_public_functions_and_reaches_mockgraph_through_one_seam():
+    """What a reader copies carries no test scaffolding: mockgraph is imported only inside
+    demo_environment(), and no private name of another snippet is used."""
+    import ast
+
+    tree = ast.parse((SNIPPETS / "doctor.py").read_text(encoding="utf-8"))
+    seam = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "demo_environment")
+    inside = {id(n) for n in ast.walk(seam)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mockgraph"):
+            assert id(node) in inside, f"line {node.lineno}: mockgraph imported outside the --mock seam"
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "startup_check":
+            assert not node.attr.startswith("_"), f"line {node.lineno}: private startup_check.{node.attr}"
 
 
 def test_guide_links_point_at_real_sections(site):

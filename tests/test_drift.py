@@ -111,6 +111,8 @@ def test_bump_version_rewrites_every_url_after_the_pin_changes(tmp_path, guide):
     assert {p.relative_to(project).as_posix() for p in changed} == {f.message.split(":")[0] for f in stale}
     assert drift.url_findings(drift.scanned_files(project), target, project) == []
     assert bump(project) == [], "a second run has nothing left to rewrite"
+    # The snippets' pin lives in graph_http.py (DEFAULT_BASE_URL, API_VERSION): the bump reaches it.
+    assert f'"/{target}"' in (project / "snippets" / "graph_http.py").read_text(encoding="utf-8")
 
 
 def test_lifecycle_fails_after_the_end_and_warns_within_180_days():

@@ -49,6 +49,11 @@ def test_startup_check_as_a_script(mock):
     result = run("startup_check.py", {**env, "WHATSAPP_TOKEN": token_value("messaging-only")})
     assert result.returncode == 1 and "TokenProblem" in result.stderr and "lacks whatsapp_business_management" in result.stderr
     assert token_value("messaging-only") not in result.stderr
+    # A failure is one clear line, not a traceback; a refused app secret names the app's credentials.
+    result = run("startup_check.py", {**env, "META_APP_SECRET": "not-the-app-secret"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "META_APP_SECRET" in result.stderr
+    assert "not-the-app-secret" not in result.stderr
 
 
 def test_sender_as_a_script(mock):
@@ -61,3 +66,39 @@ def test_sender_as_a_script(mock):
     result = run("sender.py", env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Accepted: wamid.")
+
+
+def test_only_the_main_blocks_read_the_environment():
+    """Snippet functions take the base URL (and everything else) as parameters; only a script's
+    `if __name__ == "__main__":` block reads os.environ, and nothing reloads a module."""
+    import ast
+
+    for path in sorted((ROOT / "snippets").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        main_blocks = [
+            node
+            for node in tree.body
+            if isinstance(node, ast.If)
+            and isinstance(node.test, ast.Compare)
+            and ast.unparse(node.test) == "__name__ == '__main__'"
+        ]
+        allowed = {id(n) for block in main_blocks for n in ast.walk(block)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and ast.unparse(node) in ("os.environ", "os.getenv"):
+                assert id(node) in allowed, f"{path.name}:{node.lineno} reads the environment outside __main__"
+            if isinstance(node, ast.Attribute) and node.attr == "reload":
+                raise AssertionError(f"{path.name}:{node.lineno} reloads a module")
+
+
+def test_every_snippet_function_defaults_to_metas_host():
+    """Where a function takes a base URL, its default is https://graph.facebook.com."""
+    import inspect
+
+    from snippets import doctor, graph_http, sender, startup_check
+
+    for module in (graph_http, sender, startup_check, doctor):
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            parameter = inspect.signature(function).parameters.get("base_url")
+            if parameter is not None and function.__module__ == module.__name__:
+                assert parameter.default == "https://graph.facebook.com", f"{module.__name__}.{name}"

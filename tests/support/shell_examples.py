@@ -36,14 +36,28 @@ def example_env(token_name: str, scenario: str | None = None) -> dict[str, str]:
     }
 
 
-def run_shell_example(script: Path, base_url: str, token_name: str, scenario: str | None = None) -> subprocess.CompletedProcess:
+MAX_TIME = "--max-time 30"  # what every curl example says; tests may shorten it
+
+
+def run_shell_example(
+    script: Path,
+    base_url: str,
+    token_name: str,
+    scenario: str | None = None,
+    max_time: float | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
+    """Run the script as shown, with only the host (and, if given, curl's --max-time) rewritten."""
     text = script.read_text(encoding="utf-8").replace("https://graph.facebook.com", base_url)
+    if max_time is not None:
+        assert MAX_TIME in text, f"{script.name} has no {MAX_TIME}"
+        text = text.replace(MAX_TIME, f"--max-time {max_time:g}")
     return subprocess.run(
         ["bash", "-euo", "pipefail", "-c", text],
-        env=example_env(token_name, scenario),
+        env={**example_env(token_name, scenario), **(env or {})},
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=40,
     )
 
 

@@ -1,0 +1,201 @@
+"""One bounded HTTP call to the Graph API, shared by the startup check, the sender and the doctor.
+
+What `requests` alone does not give a production caller:
+
+- **A total deadline.** requests' `timeout` bounds each socket read, so a server that sends one
+  byte per second never trips it. Here the call runs in a worker thread and the caller stops
+  waiting at the deadline; the worker reads the body in small pieces and gives up at the same
+  deadline (a server dripping its *headers* keeps that worker until the next read timeout).
+- **No redirects.** A 3xx is handed back, never followed: following one would send the request,
+  token header and message body included, to whatever host the `Location` names.
+- **A body size cap**, so a huge answer cannot exhaust memory.
+- **No secret in logs or exceptions.** urllib3 logs each request line, query string included, at
+  DEBUG: the secrets in it are masked. requests' exceptions embed the full URL, so they are turned
+  into `Unreachable` outside the `except` block and never chained.
+
+Needs Python 3.9+ and requests. Copy it beside the snippet that imports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json as jsonlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from urllib3.exceptions import HTTPError, NewConnectionError
+
+# Pin the version: an unversioned URL silently follows the app's default version.
+DEFAULT_BASE_URL, API_VERSION = "https://graph.facebook.com", "/v26.0"
+DEFAULT_DEADLINE = 60.0  # seconds for a whole call or send, retries and waits included
+MAX_BODY = 1_000_000  # bytes: Graph's answers to these calls are a few kilobytes
+
+
+class Unreachable(Exception):
+    """No usable answer. `request_sent` is False only when the request certainly never left
+    (connection refused, DNS, TLS handshake, connect timeout): only then is resending harmless."""
+
+    def __init__(self, reason: str, request_sent: bool) -> None:
+        super().__init__(reason)
+        self.reason, self.request_sent = reason, request_sent
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: `body` is the parsed JSON (any JSON value), or None when it was not JSON."""
+
+    status: int
+    content_type: str
+    body: Any
+    retry_after: float | None  # seconds, from a Retry-After header in seconds
+
+
+class _RedactSecrets(logging.Filter):
+    _secret = re.compile(r"((?:input_token|access_token|appsecret_proof)=)[^&\s\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._secret.sub(r"\1***", record.getMessage()), ()
+        return True
+
+
+_urllib3_log = logging.getLogger("urllib3.connectionpool")
+if not any(isinstance(f, _RedactSecrets) for f in _urllib3_log.filters):
+    _urllib3_log.addFilter(_RedactSecrets())
+
+
+def appsecret_proof(app_secret: str, access_token: str) -> str:
+    """HMAC-SHA256 of the access token keyed with the app secret, hex: what "Require App Secret" asks for."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
+
+
+def graph_url(path: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The versioned URL of a Graph path, e.g. graph_url("/debug_token")."""
+    return base_url.rstrip("/") + API_VERSION + path
+
+
+SECRET_PARAMS = ("input_token", "access_token", "appsecret_proof")
+
+
+def secrets_in(headers: Mapping[str, str], params: Mapping[str, Any]) -> list[str]:
+    """The secrets a request carries: the bearer token, the app secret inside an app token
+    (APP_ID|APP_SECRET) and the secret query parameters."""
+    found = [str(params[name]) for name in SECRET_PARAMS if params.get(name)]
+    token = headers.get("Authorization", "").partition(" ")[2]
+    if token:
+        found += [token, token.partition("|")[2]]
+    return [s for s in found if len(s) >= 8]
+
+
+def mask(text: str, secrets: list[str]) -> str:
+    """Replace every secret, plain or URL-encoded, with ***: a gateway may echo the request back."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+    return text
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value and value.strip().isdigit():
+        return float(value.strip())
+    return None  # an HTTP date or garbage: the caller's own backoff applies
+
+
+def _was_sent(exc: requests.RequestException) -> bool:
+    """Whether the request may have reached the server before `exc` happened."""
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
+        return False  # no connection, or the TLS handshake failed: nothing was sent
+    if isinstance(exc, requests.ConnectionError):
+        reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+        return not isinstance(reason, NewConnectionError)  # refused or DNS: never connected
+    return True  # read timeouts, resets after sending, broken bodies: the server may have it
+
+
+def _describe(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ConnectTimeout):
+        return "Could not reach the Graph API: no connection within the connect timeout"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "Could not reach the Graph API: the TLS handshake failed"
+    if not _was_sent(exc):
+        return "Could not reach the Graph API: the connection was refused or the host could not be resolved"
+    if isinstance(exc, requests.ReadTimeout):
+        return "The request was sent but no answer came within the read timeout"
+    return f"The request was sent but the connection broke before a complete answer ({type(exc).__name__})"
+
+
+def request(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    deadline: float,
+    params: dict[str, str] | None = None,
+    json: Any = None,
+    headers: dict[str, str] | None = None,
+    connect_timeout: float = 5.0,
+    read_timeout: float = 30.0,
+    max_body: int = MAX_BODY,
+) -> Answer:
+    """Make one request; return its Answer by `deadline` (a time.monotonic() value) or raise Unreachable."""
+    outcome: dict[str, Any] = {}
+    secrets = secrets_in({**session.headers, **(headers or {})}, {**(session.params or {}), **(params or {})})  # type: ignore[dict-item]
+
+    def work() -> None:
+        try:
+            response = session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers=headers,
+                timeout=(connect_timeout, read_timeout),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.RequestException as exc:
+            outcome["failure"] = Unreachable(_describe(exc), _was_sent(exc))
+            return
+        try:
+            outcome["answer"] = _read(response, deadline, max_body, secrets)
+        except Unreachable as exc:
+            outcome["failure"] = exc
+        except (requests.RequestException, HTTPError, OSError) as exc:  # urllib3 raises its own while streaming
+            kind = type(exc).__name__
+            outcome["failure"] = Unreachable(f"The request was sent but the answer broke off ({kind})", True)
+        finally:
+            response.close()
+
+    worker = threading.Thread(target=work, name="graph-request", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if "answer" in outcome:
+        return outcome["answer"]
+    if "failure" in outcome:
+        raise outcome["failure"]
+    raise Unreachable("The request was sent but no complete answer came before the deadline", request_sent=True)
+
+
+def _read(response: requests.Response, deadline: float, max_body: int, secrets: list[str]) -> Answer:
+    data = bytearray()
+    while True:
+        if time.monotonic() > deadline:
+            raise Unreachable("The request was sent but no complete answer came before the deadline", request_sent=True)
+        chunk = response.raw.read1(16384, decode_content=True)  # returns whatever has arrived, so the deadline is checked often
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > max_body:
+            raise Unreachable(f"The answer exceeded {max_body} bytes (not Graph: a proxy?)", request_sent=True)
+    content_type = response.headers.get("Content-Type", "")
+    try:
+        # Masked before parsing, so no text taken from the answer can carry a secret onwards.
+        body = jsonlib.loads(mask(data.decode("utf-8", "replace"), secrets)) if data else None
+    except ValueError:
+        body = None
+    return Answer(response.status_code, content_type, body, _retry_after(response.headers.get("Retry-After")))
