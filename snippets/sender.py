@@ -36,7 +36,7 @@ def classify(error):
     if decision.retryable:
         return True, f"Throttled or temporary (code {code}): {details}"
     if decision.action == graph_errors.REAUTHENTICATE:
-        return False, f"The access token is expired or revoked (code 190): generate a new one. {details}"
+        return False, f"The access token is expired or revoked (code {code}): generate a new one. {details}"
     if code == 10 or (isinstance(code, int) and 200 <= code <= 299):
         return False, f"Permission or asset access missing (code {code}): check the token's scopes and assets. {details}"
     return False, f"Not retryable (code {code}): {details} Fix the request; fbtrace_id {error.get('fbtrace_id')}."
