@@ -7,6 +7,8 @@ snippets/errors/ (written by `python -m mockgraph.error_examples`, compared with
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
 from snippets import graph_errors
 
@@ -90,7 +92,15 @@ def overview_tabs(rows: list[dict]) -> str:
         selected = [row for row in rows if row["category"] == category]
         if selected:
             parts.append(tab(label, selected))
-    return "\n\n".join(parts)
+    # md_in_html: the wrapper scopes docs/stylesheets/error-reference.css to these tabs.
+    return '<div class="error-tabs" markdown>\n\n' + "\n\n".join(parts) + "\n\n</div>"
+
+
+def source_link(url: str) -> str:
+    """A link named by its host and last path segment (e.g. developers.facebook.com: error-codes)."""
+    parts = urlsplit(url)
+    tail = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return f"[{parts.netloc}{': ' + tail if tail else ''}](<{url}>)"
 
 
 def _fact_list(row: dict, decision: graph_errors.Decision) -> str:
@@ -101,7 +111,7 @@ def _fact_list(row: dict, decision: graph_errors.Decision) -> str:
         f"**HTTP status:** {md_escape(http_text(row))}",
         f"**Arrives:** {md_escape(arrives)}",
         f"**Classifier decision:** `{decision.action}` ({ACTION_TEXT[decision.action]}; the request {retry}).{md_escape(wait)}",
-        f"**Source:** <{row['source']}> ({row['confidence']} confidence)",
+        f"**Source:** {source_link(row['source'])} ({row['confidence']} confidence)",
     ]
     if "title_note" in row:
         items.append(f"**Title:** {md_escape(row['title_note'])}")
@@ -138,7 +148,9 @@ def _examples(row: dict) -> str:
     blocks = []
     for way in ways:
         name = f"{EXAMPLES}/{row['code']}.{way}.json"
-        blocks.append(f'{WAY_LABEL[way]}, as mockgraph produces it:\n\n```json title="{name}"\n--8<-- "{name}"\n```')
+        # Collapsed: the page stays short enough to scan; search still indexes the payload.
+        fence = f'    ```json title="{name}"\n    --8<-- "{name}"\n    ```'
+        blocks.append(f'??? example "{WAY_LABEL[way]}, as mockgraph produces it"\n\n{fence}')
     return "\n\n".join(blocks)
 
 
