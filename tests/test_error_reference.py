@@ -63,7 +63,7 @@ def test_the_overview_tabs_list_every_code_once_per_category_and_all_of_them_in_
 
 
 def test_the_overview_links_to_every_section_and_filters_without_scripts_from_elsewhere(errors_page, guide):
-    links = {a["href"] for a in errors_page.select("#all-error-codes ~ div.tabbed-set a[href]")}
+    links = {a["href"] for a in errors_page.select("div.error-tabs div.tabbed-set a[href]")}
     assert {f"#{row['code']}" for row in guide["graph_errors"]} <= links
     for script in errors_page.select("script[src]"):
         assert not script["src"].startswith(("http://", "https://", "//")), script["src"]
@@ -198,3 +198,16 @@ def test_rows_that_need_a_note_a_wait_or_a_replacement_are_refused_without_it(gu
         del data["graph_errors"][index][field]
         with pytest.raises(guide_data.DataError, match=re.escape(message)):
             guide_data.validate(data, "test")
+
+
+def test_every_category_the_schema_allows_has_a_tab_and_a_section_heading(errors_page, guide):
+    from guide_macros import errors as error_macros
+
+    assert list(error_macros.CATEGORIES) == list(guide_data.ERROR_CATEGORIES)
+    used = {row["category"] for row in guide["graph_errors"]}
+    labels = list(tab_tables(errors_page))
+    for category in guide_data.ERROR_CATEGORIES:
+        label, anchor, _ = error_macros.CATEGORIES[category]
+        if category in used:
+            assert errors_page.find(id=anchor).name == "h2", category
+            assert any(tab.startswith(f"{label} (") for tab in labels), category
