@@ -45,6 +45,7 @@ ERROR_CATEGORIES = (
     "marketing",
     "payments",
     "groups",
+    "calling",
     "management",
     "graph",
 )

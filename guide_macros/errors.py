@@ -27,6 +27,7 @@ CATEGORIES = {
     "marketing": ("Marketing", "marketing", "Marketing messages: per-user limits, opt-outs and the Marketing Messages API."),
     "payments": ("Payments", "payments", "Payment method, payments terms and payments maintenance."),
     "groups": ("Groups", "groups", "The Groups API (Meta's separate Groups error page)."),
+    "calling": ("Calling", "calling", "The Calling API (Meta's Calling troubleshooting page)."),
     "management": ("Management", "management", "Managing templates, migrating numbers, template insights and synchronisation."),
     "graph": ("Generic Graph", "generic-graph", "Codes of the Graph API itself that a WhatsApp integration meets."),
 }
