@@ -31,7 +31,46 @@ KNOWN_PERMISSIONS = (
 # What a client should do with an error: the small set the classifier answers with.
 CLIENT_ACTIONS = ("retry_with_backoff", "retry_after_wait", "fix_then_retry", "do_not_retry", "reauthenticate")
 
+# Where an error reaches the client: the API response, a `failed` message-status webhook, or both.
+ARRIVALS = ("response", "status_webhook", "both")
+CONFIDENCE = ("high", "medium", "low")
+# The error reference's tabs, in page order (Meta's page sections plus the families it links to).
+ERROR_CATEGORIES = (
+    "authorization",
+    "throttling",
+    "integrity",
+    "sending",
+    "templates",
+    "flows",
+    "registration",
+    "marketing",
+    "payments",
+    "groups",
+    "calling",
+    "management",
+    "graph",
+)
+# An arrives_note for a value Meta does not state opens with one of these, so the page says so.
+NOT_STATED = ("Meta does not say", "Meta's page does not say")
+# Every graph_errors row has these fields (the drift guard in tests checks the same list).
+ERROR_ROW_FIELDS = (
+    "code",
+    "category",
+    "title",
+    "meta_text",
+    "http_status",
+    "cause",
+    "fix",
+    "prevention",
+    "client_action",
+    "arrives",
+    "arrives_stated",
+    "source",
+    "confidence",
+)
+
 _text = {"type": "string", "minLength": 1}
+_url = {"type": "string", "pattern": "^https://"}
 _date = {"type": "date"}
 _optional_date = {"type": ["date", "null"]}
 _url = {"type": "string", "pattern": "^https://"}
@@ -176,16 +215,48 @@ SCHEMA: dict[str, Any] = {
         "graph_errors": _table(
             {
                 "code": {"type": "integer", "minimum": 0},
+                # 200 stands for Meta's "200-299" row: range_to is the last code the row covers.
+                "range_to": {"type": "integer", "minimum": 1},
+                "category": {"enum": list(ERROR_CATEGORIES)},
                 "title": _text,
-                "http_status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "title_note": _text,
+                "meta_text": _text,
+                "http_status": {"type": ["integer", "null"], "minimum": 200, "maximum": 599},
+                "http_status_note": _text,
+                "cause": _text,
+                "fix": _text,
+                "prevention": _text,
                 # What a client should do: snippets/graph_errors.py decides from this column
                 # (exported to snippets/graph_error_actions.json by python -m guide_data.error_actions).
                 "client_action": {"enum": list(CLIENT_ACTIONS)},
-                "what_to_do": _text,
-                "cause": _text,
-                "prevention": _text,
+                "wait": _text,
+                "subcodes": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["subcode", "meaning", "client_action"],
+                        "properties": {
+                            "subcode": {"type": "integer", "minimum": 1},
+                            "meaning": _text,
+                            "client_action": {"enum": list(CLIENT_ACTIONS)},
+                        },
+                    },
+                },
+                "subcodes_source": _url,
+                "runtime_messages": _table(
+                    {"text": _text, "note": _text, "source": _url, "confidence": {"enum": list(CONFIDENCE)}}
+                ),
+                "arrives": {"enum": list(ARRIVALS)},
+                "arrives_stated": {"type": "boolean"},
+                "arrives_note": _text,
+                "deprecated": _text,
+                "replaced_by": {"type": "integer", "minimum": 0},
+                "source": _url,
+                "confidence": {"enum": list(CONFIDENCE)},
             },
-            required=["code", "title", "http_status", "client_action", "what_to_do"],
+            required=list(ERROR_ROW_FIELDS),
         ),
         "setup_modes": _table({"aspect": _text, "test": _text, "production": _text}),
         "permission_statuses": _table({"status": {"enum": ["granted", "declined", "expired"]}, "meaning": _text}),
@@ -221,9 +292,7 @@ def _cross_checks(data: dict) -> list[str]:
     names = [p["name"] for p in data["permissions"] + data["optional_permissions"]]
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"permissions: {name!r} is listed more than once")
-    codes = [e["code"] for e in data["graph_errors"]]
-    for code in sorted({c for c in codes if codes.count(c) > 1}):
-        problems.append(f"graph_errors: code {code} is listed more than once")
+    problems += _error_row_checks(data["graph_errors"])
     versions = {v["version"]: v for v in data["graph_api"]["versions"]}
     pinned = data["graph_api"]["pinned_version"]
     if pinned not in versions:
@@ -234,6 +303,29 @@ def _cross_checks(data: dict) -> list[str]:
         if version["released"] and version["available_until"] and version["available_until"] <= version["released"]:
             problems.append(f"graph_api.versions[{i}]: available_until is not after released")
     problems += _topic_checks(data)
+    return problems
+
+
+def _error_row_checks(rows: list[dict]) -> list[str]:
+    """What the error table's schema cannot say: unique codes, and the fields one field implies."""
+    problems = []
+    codes = [e["code"] for e in rows]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(f"graph_errors: code {code} is listed more than once")
+    for e in rows:
+        where = f"graph_errors: code {e['code']}"
+        if not e["arrives_stated"] and not e.get("arrives_note", "").startswith(NOT_STATED):
+            problems.append(f"{where}: arrives_stated is false; arrives_note must start with {NOT_STATED} and say why")
+        if e["arrives_stated"] and "arrives_note" not in e:
+            problems.append(f"{where}: arrives_stated is true; arrives_note must quote where Meta says it")
+        if e["client_action"] == "retry_after_wait" and "wait" not in e:
+            problems.append(f"{where}: retry_after_wait needs `wait` (the wait Meta names)")
+        if "replaced_by" in e and (e["replaced_by"] not in codes or "deprecated" not in e):
+            problems.append(f"{where}: replaced_by needs `deprecated` and a code that is in the table")
+        if "subcodes" in e and "subcodes_source" not in e:
+            problems.append(f"{where}: subcodes need subcodes_source (Meta's page that lists them)")
+        if "range_to" in e and e["range_to"] <= e["code"]:
+            problems.append(f"{where}: range_to must be above the code")
     return problems
 
 

@@ -15,6 +15,7 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import guide_data
+from guide_macros import errors as error_macros
 from guide_macros import guide_topics
 
 if TYPE_CHECKING:
@@ -132,42 +133,12 @@ def define_env(env: MacrosPlugin) -> None:
         rows = [[code(s["status"]), esc(s["meaning"])] for s in data["permission_statuses"]]
         return html_table("permission-statuses-table", ["status", "Meaning"], rows)
 
-    errors = {e["code"]: e for e in data["graph_errors"]}
-
     @env.macro
     def setup_modes_table() -> str:
         rows = [[esc(m["aspect"]), esc(m["test"]), esc(m["production"])] for m in data["setup_modes"]]
         return html_table("setup-modes-table", ["", "Test set-up", "Production"], rows)
 
-    @env.macro
-    def graph_errors_table() -> str:
-        rows = [
-            [
-                code(e["code"]),
-                esc(e["title"]),
-                esc(e["http_status"]),
-                _yes_no(guide_data.is_retryable(e["client_action"])),
-                esc(e["what_to_do"]),
-            ]
-            for e in data["graph_errors"]
-        ]
-        return html_table("graph-errors-table", ["Code", "Title", "HTTP status", "Retry?", "What to do"], rows)
-
-    @env.macro
-    def error_sections(codes: list[int]) -> str:
-        """A section per error code: cause, fix and prevention, from the YAML."""
-        parts = []
-        for number in codes:
-            e = errors[number]  # an unknown code is a KeyError: on_error_fail stops the build
-            parts.append(
-                f"### {number}: {md_escape(e['title'])} {{ #error-{number} }}\n\n"
-                f"**Cause.** {md_escape(e['cause'])}\n\n"
-                f"**Fix.** {md_escape(e['what_to_do'])} "
-                f"({'retry with backoff' if guide_data.is_retryable(e['client_action']) else 'do not retry unchanged'}; "
-                f"HTTP {e['http_status']} as Meta documents it)\n\n"
-                f"**Prevention.** {md_escape(e['prevention'])}"
-            )
-        return "\n\n".join(parts)
+    error_macros.register(env, data)  # the Error Reference: guide_macros/errors.py
 
     @env.macro
     def versions_table() -> str:

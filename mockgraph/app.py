@@ -23,7 +23,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 import guide_data
-from mockgraph import demo, onboarding
+from mockgraph import demo, onboarding, status_webhooks
 
 MAX_BODY = 1 << 20  # Graph rejects huge bodies; so do we, with a Graph-shaped error
 VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)?$")
@@ -85,7 +85,8 @@ class GraphMock:
         self._today = today
         self.strict = strict
         self.require_appsecret_proof = require_appsecret_proof
-        self.http_status = {e["code"]: e["http_status"] for e in self.data["graph_errors"]}
+        # Rows where Meta lists no HTTP status (null) fall back to 400 in _status.
+        self.http_status = {e["code"]: e["http_status"] for e in self.data["graph_errors"] if e["http_status"]}
         self.pinned = self.data["graph_api"]["pinned_version"]
         # (METHOD, path template) -> permissions that unlock it, straight from the YAML.
         self.unlocks: dict[tuple[str, str], set[str]] = {}
@@ -400,6 +401,7 @@ class GraphMock:
             )
         digits = re.sub(r"\D", "", to)
         self.onboarding.check_recipient(phone_id, digits, GraphError)  # onboarding hook: test-number allow list
+        status_webhooks.check_drill(self, digits)  # [issue 11 hook] error drills, see mockgraph/status_webhooks.py
         if kind == "text" and digits not in demo.RECENT_WRITERS:
             # Facts §4: more than 24 h since the customer last replied: only a template may go out.
             raise GraphError(
@@ -413,6 +415,7 @@ class GraphMock:
         result = {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": digits}], "messages": [{"id": message_id}]}
         if kind == "template":
             result["messages"][0]["message_status"] = "accepted"
+        status_webhooks.after_accept(self, phone_id, waba, digits, result)  # [issue 11 hook] status webhooks
         return result
 
     def _check_rates(self, phone_id: str, recipient: str) -> None:

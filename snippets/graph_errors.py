@@ -30,7 +30,8 @@ _TABLE_FILE = Path(__file__).with_name("graph_error_actions.json")
 
 @dataclass(frozen=True)
 class Decision:
-    """What to do about one Graph error. `known` is False for a code missing from the table."""
+    """What to do about one Graph error. `known` is False for a code missing from the table.
+    `wait` is the wait Meta names for retry_after_wait (e.g. "at least 24 hours"), else ""."""
 
     action: str
     code: int | None
@@ -38,14 +39,15 @@ class Decision:
     title: str
     details: str
     known: bool
+    wait: str = ""
 
     @property
     def retryable(self) -> bool:
         return self.action in (RETRY_WITH_BACKOFF, RETRY_AFTER_WAIT)
 
 
-def load_table(path: Path = _TABLE_FILE) -> dict[int, dict[str, str]]:
-    """The code -> {action, title} table shipped beside this module."""
+def load_table(path: Path = _TABLE_FILE) -> dict[int, dict[str, Any]]:
+    """The code -> {action, title[, wait, range_to, subcodes]} table shipped beside this module."""
     document = json.loads(path.read_text(encoding="utf-8"))
     return {int(code): row for code, row in document["codes"].items()}
 
@@ -64,12 +66,24 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def classify(error: Mapping[str, Any] | None, table: Mapping[int, Mapping[str, str]] | None = None) -> Decision:
+def _row(table: Mapping[int, Mapping[str, Any]], code: int) -> Mapping[str, Any] | None:
+    """The code's row, or the row of a range that covers it (Meta's "200-299 API Permission")."""
+    if code in table:
+        return table[code]
+    for start, row in table.items():
+        if start < code <= row.get("range_to", start):
+            return row
+    return None
+
+
+def classify(error: Mapping[str, Any] | None, table: Mapping[int, Mapping[str, Any]] | None = None) -> Decision:
     """Map a Graph error object to a client action.
 
-    Keys on `code` only, as Meta advises (titles and HTTP statuses vary between copies of its
-    tables). A code the table does not know is never retried automatically: `do_not_retry`,
-    with `known=False` so that callers can log it for a human.
+    Keys on `code`, as Meta advises (titles and HTTP statuses vary between copies of its
+    tables); a subcode changes the action only where the table lists it (WhatsApp endpoints
+    stopped sending subcodes in v16.0, generic Graph endpoints still send them). A code the
+    table does not know is never retried automatically: `do_not_retry`, with `known=False` so
+    that callers can log it for a human.
     """
     table = _TABLE if table is None else table
     error = error if isinstance(error, Mapping) else {}
@@ -80,8 +94,9 @@ def classify(error: Mapping[str, Any] | None, table: Mapping[int, Mapping[str, s
     if not isinstance(details, str) or not details:
         message = error.get("message")
         details = message if isinstance(message, str) else ""
-    row = table.get(code) if code is not None else None
+    row = _row(table, code) if code is not None else None
     if row is None:
         title = error.get("title")
         return Decision(DO_NOT_RETRY, code, subcode, title if isinstance(title, str) else "", details, known=False)
-    return Decision(row["action"], code, subcode, row["title"], details, known=True)
+    action = row.get("subcodes", {}).get(str(subcode), row["action"])
+    return Decision(action, code, subcode, row["title"], details, known=True, wait=row.get("wait", ""))

@@ -32,3 +32,41 @@ def test_unknown_codes_and_malformed_errors_are_never_retried():
     for error in ({"code": unknown, "message": "new"}, {}, None, {"code": None}, {"code": True}, {"code": [1]}):
         decision = graph_errors.classify(error)  # type: ignore[arg-type]
         assert decision.action == graph_errors.DO_NOT_RETRY and not decision.known and not decision.retryable
+
+
+def test_a_subcode_changes_the_action_exactly_where_the_yaml_says(guide):
+    rows = [row for row in guide["graph_errors"] if "subcodes" in row]
+    assert rows, "the YAML lists no subcodes"
+    for row in rows:
+        for sub in row["subcodes"]:
+            decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
+            assert decision.action == sub["client_action"], (row["code"], sub["subcode"])
+        # A subcode the YAML does not list falls back to the code's action.
+        listed = {sub["subcode"] for sub in row["subcodes"]}
+        other = next(n for n in range(1, 10**6) if n not in listed)
+        assert graph_errors.classify({"code": row["code"], "error_subcode": other}).action == row["client_action"]
+
+
+def test_a_range_row_covers_every_code_up_to_its_end_and_no_further(guide):
+    codes = {row["code"] for row in guide["graph_errors"]}
+    for row in (r for r in guide["graph_errors"] if "range_to" in r):
+        for code in (row["code"] + 1, row["range_to"]):
+            if code not in codes:
+                decision = graph_errors.classify({"code": code})
+                assert decision.known and decision.action == row["client_action"] and decision.title == row["title"]
+        beyond = row["range_to"] + 1
+        if beyond not in codes:
+            assert not graph_errors.classify({"code": beyond}).known
+
+
+def test_a_wait_meta_names_reaches_the_decision(guide):
+    for row in guide["graph_errors"]:
+        assert graph_errors.classify({"code": row["code"]}).wait == row.get("wait", ""), row["code"]
+
+
+def test_a_status_webhook_errors_entry_classifies_like_the_response_error(guide):
+    """Webhook errors[] carry code, title, message, error_data.details and href; no `type`."""
+    for row in guide["graph_errors"]:
+        entry = {"code": row["code"], "title": row["title"], "message": row["title"], "error_data": {"details": "why"}}
+        decision = graph_errors.classify(entry)
+        assert (decision.action, decision.details, decision.title) == (row["client_action"], "why", row["title"])

@@ -185,9 +185,13 @@ def test_1000_idle_connections_keep_threads_and_memory_bounded(receiver):
         during = receiver.status()
         assert during["Threads"] <= before["Threads"] + MAX_CONNECTIONS + 2, during
         assert during["VmRSS"] - before["VmRSS"] < 30_000, during
-        time.sleep(DEADLINE + 0.5)  # the idle ones are cut off at the request deadline
-        assert receiver.genuine_delivery() == 200
+        # The idle ones are cut off at the request deadline; on a loaded machine the reaper may
+        # need a moment longer, so wait for it (bounded) instead of sampling once.
+        settle_by = time.monotonic() + DEADLINE + 5
+        while receiver.status()["Threads"] > before["Threads"] + 2 and time.monotonic() < settle_by:
+            time.sleep(0.2)
         assert receiver.status()["Threads"] <= before["Threads"] + 2
+        assert receiver.genuine_delivery() == 200
     finally:
         for sock in idle:
             sock.close()

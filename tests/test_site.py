@@ -156,7 +156,9 @@ def test_every_code_block_is_a_tested_file_an_inline_example_or_a_marked_literal
         assert shown.strip("\n") == snippet_text(source, section).strip("\n"), f"{name}: {source} differs from the page"
         titled.add(str(source.relative_to(ROOT)) + (f":{section}" if section else ""))
     included = {m for page in (ROOT / "docs").rglob("*.md") for m in INCLUDE_LINE.findall(page.read_text(encoding="utf-8"))}
-    assert titled == included, f"included but not shown as a titled block: {sorted(included - titled)}"
+    # Macros add titled blocks of their own (the Error Reference's examples), so the pages'
+    # include lines are a subset of what is shown.
+    assert included <= titled, f"included but not shown as a titled block: {sorted(included - titled)}"
     assert inline_python == len([e for e in python_blocks() if included_file(e) is None])
 
 
@@ -213,18 +215,6 @@ def test_the_guide_links_into_the_companion_pages_and_their_anchors_exist(site, 
     assert not [h for h in hrefs if "developers.facebook.com/docs/whatsapp/cloud-api/get-started" in h]
 
 
-def test_error_table_and_sections_come_from_the_yaml(site, guide):
-    errors = pages(site)["graph-api-errors/index.html"]
-    rows = table_rows(errors, "graph-errors-table")
-    assert [int(r[0]) for r in rows] == [e["code"] for e in guide["graph_errors"]]
-    assert [r[2] for r in rows] == [str(e["http_status"]) for e in guide["graph_errors"]]
-    for error in guide["graph_errors"]:
-        if "cause" in error:
-            section = errors.select_one(f"#error-{error['code']}")
-            assert section is not None, f"error {error['code']} has a cause in the YAML but no section"
-            assert error["cause"] in section.find_next("p").get_text(" ", strip=True)
-
-
 def references_in_code(path: Path) -> set[str]:
     """What a test module's code names: the modules it imports, and its string literals outside
     docstrings (comments and prose do not count as running a file)."""
@@ -269,7 +259,9 @@ def test_every_file_shown_on_the_site_is_exercised_by_a_test(site):
         elif path.endswith(".sh"):
             exercised = name in paired or name in named or path in named
         else:
-            exercised = name in paired or (name in goldens and name in named)
+            # A golden compared with its script's output, or one of a folder of goldens a test checks
+            # file by file against what the mock produces (snippets/errors/).
+            exercised = name in paired or (name in goldens and name in named) or Path(path).parent.as_posix() in named
         assert exercised, f"{path} is shown on the site but no test runs it"
 
 
