@@ -13,6 +13,7 @@ import re
 from importlib.metadata import version
 
 import guide_data
+from guide_macros import operations as operations_macros
 
 NOT_PUBLISHED = "Not published by Meta"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's backslash escapes
@@ -70,6 +71,7 @@ def define_env(env):
             requests_version=version("requests"),
         )
     )
+    operations_macros.register(env, data)  # the operation -> permission reference (endpoint-permissions.md)
 
     @env.macro
     def permissions_table() -> str:

@@ -209,3 +209,39 @@ def test_the_cli_serves_the_documented_tokens(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_trace_id_does_not_change_with_the_api_version(guide):
+    """Shown responses carry fbtrace_id; a version bump must not rewrite them."""
+    running = serve(GraphMock(today=dt.date(2026, 11, 26)), quiet=True)
+    try:
+        versions = guide_data.load()["graph_api"]["versions"]
+        usable = [v["version"] for v in versions if v["released"] and v["available_until"] is None][:1]
+        usable += [v["version"] for v in versions if v["available_until"] and v["available_until"] > dt.date(2026, 11, 26)][:1]
+        assert len(usable) == 2
+        traces = {
+            call(running.base_url, "GET /{phone-number-id}", "no-assets", version=v).json()["error"]["fbtrace_id"] for v in usable
+        }
+        assert len(traces) == 1
+        other = call(running.base_url, "GET /{waba-id}/phone_numbers", "no-assets", version=usable[0]).json()["error"][
+            "fbtrace_id"
+        ]
+        assert other not in traces
+    finally:
+        running.stop()
+
+
+def test_startup_fails_loudly_when_the_map_and_the_handlers_disagree(guide):
+    import copy
+
+    from mockgraph.routing import RoutingError
+
+    data = copy.deepcopy(guide)
+    entry = next(o for o in data["operations"] if o["id"] == "getFlow")
+    entry["mock"] = "simulated"
+    with pytest.raises(RoutingError, match="getFlow is marked simulated in data/guide.yaml but has no handler"):
+        GraphMock(data)
+    data = copy.deepcopy(guide)
+    next(o for o in data["operations"] if o["id"] == "deleteMedia")["mock"] = "enforced"
+    with pytest.raises(RoutingError, match="handler 'deleteMedia' has no operation"):
+        GraphMock(data)
