@@ -85,6 +85,7 @@ _operation = {
         "permissions": {"oneOf": [_permission_list, {"const": NOT_STATED}]},
         "source": _source,
         "says": _text,
+        "requires": {"enum": ["any", "all"]},  # default any: one of the permissions is enough
         "inference": {
             "type": "object",
             "additionalProperties": False,
@@ -106,11 +107,16 @@ OPERATIONS_SCHEMA: dict[str, Any] = {"type": "array", "minItems": 1, "items": _o
 
 
 def required_permissions(operation: dict) -> list[str]:
-    """The permissions that unlock an operation (any one suffices): Meta's statement, else the
-    marked inference. mockgraph enforces exactly this; the reference page shows which it is."""
+    """The permissions that unlock an operation: Meta's statement, else the marked inference. Any
+    one suffices unless `requires_all(operation)`. mockgraph enforces exactly this."""
     if operation["permissions"] == NOT_STATED:
         return list(operation["inference"]["permissions"])
     return list(operation["permissions"])
+
+
+def requires_all(operation: dict) -> bool:
+    """True when Meta lists the permissions as all required, not as alternatives."""
+    return operation.get("requires", "any") == "all"
 
 
 def _operation_checks(data: dict) -> list[str]:

@@ -49,6 +49,8 @@ def _permission_cell(operation: dict) -> str:
         return f"<strong>Not stated by Meta.</strong><br><em>Our inference:</em> {inferred}"
     if not operation["permissions"]:
         return "None"
+    if guide_data.requires_all(operation):
+        return "All of: " + " and ".join(_code(p) for p in operation["permissions"])
     return " or ".join(_code(p) for p in operation["permissions"])
 
 

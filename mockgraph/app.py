@@ -17,7 +17,8 @@ import threading
 from collections.abc import Callable, Iterable
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request, Response
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Request
 
 import guide_data
 from mockgraph import demo
@@ -52,6 +53,7 @@ class GraphMock:
     ):
         self.data = data or guide_data.load()
         self._today = today
+        self._versions_on: tuple[dt.date, list[str]] | None = None
         self.strict = strict
         self.require_appsecret_proof = require_appsecret_proof
         self.http_status = {e["code"]: e["http_status"] for e in self.data["graph_errors"]}
@@ -59,6 +61,7 @@ class GraphMock:
         self.operations = {o["id"]: o for o in self.data["operations"]}
         self.objects = Objects()
         self.routes = build(self.data["operations"], HANDLERS, self.objects)  # fails loudly on a mismatch
+        self._adapter = self.routes.bind("graph.facebook.com")
         self.tokens = Tokens(extra_tokens)
         self.send_limits = SendLimits(throughput_mps, pair_limit, pair_window)
         # Mutable demo state, per mock: templates, uploads, registrations, profiles, subscriptions.
@@ -82,11 +85,15 @@ class GraphMock:
     def available_versions(self) -> list[str]:
         """Versions usable today, newest first (released, and before their available-until date)."""
         today = self.today
-        return [
+        if self._versions_on and self._versions_on[0] == today:
+            return self._versions_on[1]
+        usable = [
             v["version"]
             for v in self.data["graph_api"]["versions"]
             if v["released"] and v["released"] <= today and (v["available_until"] is None or today < v["available_until"])
         ]
+        self._versions_on = (today, usable)  # computed once per day, not once per request
+        return usable
 
     def resolve_version(self, version: str, path: str) -> str:
         known = {v["version"]: v for v in self.data["graph_api"]["versions"]}
@@ -119,28 +126,37 @@ class GraphMock:
         served, waba, raw = self.pinned, None, b""
         first, _, rest = request.path.lstrip("/").partition("/")
         unversioned = "/" + rest if VERSION_SEGMENT.match(first) else request.path
+        status = 200
         try:
             raw = read_body(request)
             self._record(request, raw)
             served, path = self._split_version(request.path)
-            body, waba = self._dispatch(request, path, raw)
-            response = Response(json.dumps(body), status=200)
+            answer, waba = self._dispatch(request, path, raw)
         except GraphError as error:
             status = error.status or self.http_status.get(error.code, 400)  # as data/guide.yaml documents it
-            response = Response(json.dumps(envelope(error, trace_id(request.method, unversioned, raw))), status=status)
+            answer = envelope(error, trace_id(request.method, unversioned, raw))
         except Exception:  # a bug in the mock must still answer in Graph's shape (and fail the fuzz test)
-            unknown = GraphError(1, "An unknown error occurred", type="GraphMethodException")
-            response = Response(json.dumps(envelope(unknown, trace_id(request.method, unversioned, raw))), status=500)
-        response.content_type = "application/json; charset=UTF-8"
-        response.headers["facebook-api-version"] = served
-        response.headers["x-fb-trace-id"] = trace_id(request.method, unversioned, raw)
+            status = 500
+            answer = envelope(
+                GraphError(1, "An unknown error occurred", type="GraphMethodException"),
+                trace_id(request.method, unversioned, raw),
+            )
+        body = json.dumps(answer).encode()
+        # Written straight to start_response: a werkzeug Response object costs more than the routing.
+        headers = [
+            ("Content-Type", "application/json; charset=UTF-8"),
+            ("Content-Length", str(len(body))),
+            ("facebook-api-version", served),
+            ("x-fb-trace-id", trace_id(request.method, unversioned, raw)),
+        ]
         if waba:
             # Facts §8: business use case usage, keyed by the business object's id.
             usage = [
                 {"type": "whatsapp", "call_count": 1, "total_cputime": 1, "total_time": 1, "estimated_time_to_regain_access": 0}
             ]
-            response.headers["x-business-use-case-usage"] = json.dumps({waba: usage})
-        return response(environ, start_response)
+            headers.append(("x-business-use-case-usage", json.dumps({waba: usage})))
+        start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}", headers)
+        return [body]
 
     def _record(self, request: Request, raw: bytes) -> None:
         body = None
@@ -153,7 +169,7 @@ class GraphMock:
 
     def _dispatch(self, request: Request, path: str, raw: bytes) -> tuple[dict, str | None]:
         try:
-            operation_id, args = self.routes.bind("graph.facebook.com").match(path, method=request.method)
+            operation_id, args = self._adapter.match(path, method=request.method)
         except HTTPException:  # not found, wrong method, unknown id, or a redirect for "//" in the path
             operation_id, args = None, {}
         form = request.form.to_dict() if request.mimetype != "application/json" else {}
@@ -163,7 +179,7 @@ class GraphMock:
         operation = self.operations[operation_id]
         ids = {name.replace("_", "-"): value for name, value in args.items()}
         ensure_usable(token, whatsapp=operation["group"] != "tokens")
-        ensure_permission(token, guide_data.required_permissions(operation))
+        ensure_permission(token, guide_data.required_permissions(operation), every=guide_data.requires_all(operation))
         # The asset the path names (its first id): the token's user must have access to its WABA.
         kind, object_id = next(iter(ids.items()), ("", ""))
         waba = self.objects.waba_of(kind, object_id) if kind else None

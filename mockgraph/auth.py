@@ -58,9 +58,13 @@ def ensure_usable(token, whatsapp: bool) -> None:
         raise GraphError(code, message, subcode=subcode)
 
 
-def ensure_permission(token, needed: list[str]) -> None:
-    """Error 200 when the token has none of the permissions the operation map names."""
+def ensure_permission(token, needed: list[str], every: bool = False) -> None:
+    """Error 200 when the token has none of the permissions the operation map names (or, with
+    every=True, lacks any one of them)."""
     scopes = set(token.scopes) if token else set()
+    if every and set(needed) - scopes:
+        names = " and ".join(sorted(set(needed) - scopes))
+        raise GraphError(200, f"(#200) Requires {names} permission", details=f"Requires {names} permission")
     if needed and not set(needed) & scopes:
         names = " or ".join(sorted(needed, reverse=True))
         # Meta's OpenAPI 403 example: "Requires whatsapp_business_messaging or

@@ -92,10 +92,12 @@ def concrete_path(template: str) -> str:
     return template
 
 
-def token_without(permissions: list[str]) -> str:
-    """A valid demo token (with access to the demo WABA) that has none of these permissions."""
+def token_without(permissions: list[str], every: bool = False) -> str:
+    """A valid demo token (with access to the demo WABA) that has none of these permissions (or,
+    with every=True, lacks at least one of them)."""
     for name, token in demo.DEMO_TOKENS.items():
         if token.error is None and token.app is demo.DEMO_APP and demo.OWN_WABA in token.wabas:
-            if not set(token.scopes) & set(permissions):
+            missing = set(permissions) - set(token.scopes)
+            if missing == set(permissions) or (every and missing):
                 return demo.token_value(name)
     raise LookupError(f"no demo token lacks all of {permissions}")

@@ -36,7 +36,8 @@ class GraphErrorTask(ErrorTask):
     """waitress's answer to a request it refuses (too large, malformed), in Graph's error shape."""
 
     def execute(self):
-        problem: Any = self.request.error  # a waitress.utilities.Error
+        request: Any = self.request
+        problem = request.error  # a waitress.utilities.Error
         reason = f"{problem.reason}: {problem.body}".rstrip(": ")
         error = GraphError(100, f"(#100) {reason}", type="GraphMethodException", details=reason)
         body = json.dumps(envelope(error, trace_id("-", "-", reason.encode()))).encode()
