@@ -76,13 +76,13 @@ def _access_cell(operation: dict) -> str:
 
 def _row(operation: dict) -> str:
     method, path = operation["op"].split(" ", 1)
-    op = f'<a class="headerlink-op" href="#{anchor(operation)}"><strong>{_esc(method)}</strong> {_code(path)}</a>'
-    cells = [op, _esc(operation["summary"]), _permission_cell(operation), _source_cell(operation), _access_cell(operation)]
-    cells.append(MOCK[operation["mock"]])
+    op = f'<a href="#{anchor(operation)}"><strong>{_esc(method)}</strong> {_code(path)}</a><br>{_esc(operation["summary"])}'
+    access = _access_cell(operation) + f"<br>mockgraph: {MOCK[operation['mock']]}"
+    cells = [op, _permission_cell(operation), _source_cell(operation), access]
     return f'<tr id="{anchor(operation)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
-HEADERS = ["Operation", "What it does", "Permission (any one)", "Source", "Tokens and access", "mockgraph"]
+HEADERS = ["Operation", "Permission (any one)", "Source", "Tokens and access"]
 
 
 def register(env, data: dict) -> None:
@@ -105,9 +105,11 @@ def register(env, data: dict) -> None:
             rows = [_row(o) for o in operations if o["group"] == group]
             if not rows:
                 continue
+            # Material's own wrappers: the table scrolls sideways on narrow screens instead of overflowing.
             table = (
+                '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
                 f'<table class="operations" id="operations-{group}" data-source="data/guide.yaml">\n'
-                f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+                f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table></div></div>"
             )
             sections.append(f"## {title} {{ #{group} }}\n\n{table}\n")
         return "\n".join(sections)
