@@ -76,7 +76,9 @@ def _access_cell(operation: dict) -> str:
 
 def _row(operation: dict) -> str:
     method, path = operation["op"].split(" ", 1)
-    op = f'<a href="#{anchor(operation)}"><strong>{_esc(method)}</strong> {_code(path)}</a><br>{_esc(operation["summary"])}'
+    # Plain text inside the link: Material's code style on a link fails contrast in the dark scheme.
+    wrapped = _esc(path).replace("/", "/<wbr>").replace("_", "_<wbr>")
+    op = f'<a href="#{anchor(operation)}"><strong>{_esc(method)}</strong> {wrapped}</a><br>{_esc(operation["summary"])}'
     access = _access_cell(operation) + f"<br>mockgraph: {MOCK[operation['mock']]}"
     cells = [op, _permission_cell(operation), _source_cell(operation), access]
     return f'<tr id="{anchor(operation)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
@@ -140,4 +142,4 @@ def register(env, data: dict) -> None:
         operation = next((o for o in operations if o["id"] == operation_id), None)
         if operation is None:
             raise KeyError(f"operation_link: no operation {operation_id!r} in data/guide.yaml operations")
-        return f"[`{operation['op']}`](endpoint-permissions.md#{anchor(operation)})"
+        return f"[{operation['op']}](endpoint-permissions.md#{anchor(operation)})"
