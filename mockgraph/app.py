@@ -71,6 +71,9 @@ class GraphMock:
         self.registered: set[str] = set()
         self.profiles: dict[str, dict] = {}
         self.subscriptions: dict[str, set[str]] = {}
+        # Called after every accepted POST /{phone-number-id}/messages with (call, answer): the
+        # place for features that react to a send (status webhooks), one append each.
+        self.message_listeners: list[Callable[[Call, dict], None]] = []
         # The last requests (method, path, parsed JSON body or None): lets tests check what a
         # snippet sent. Headers and query strings are not kept: they carry secrets.
         self.journal: collections.deque = collections.deque(maxlen=256)

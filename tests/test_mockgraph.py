@@ -245,3 +245,20 @@ def test_startup_fails_loudly_when_the_map_and_the_handlers_disagree(guide):
     next(o for o in data["operations"] if o["id"] == "deleteMedia")["mock"] = "enforced"
     with pytest.raises(RoutingError, match="handler 'deleteMedia' has no operation"):
         GraphMock(data)
+
+
+def test_message_listeners_see_every_accepted_send_and_nothing_else():
+    """The hook for features that react to a send (e.g. status webhooks)."""
+    from werkzeug.test import Client
+
+    app = GraphMock()
+    seen = []
+    app.message_listeners.append(lambda call, answer: seen.append((call.ids["phone-number-id"], answer["messages"][0]["id"])))
+    client = Client(app)
+    headers = {"Authorization": f"Bearer {token_value('healthy')}"}
+    pinned = guide_data.pinned_version()
+    body = {"messaging_product": "whatsapp", "to": "+15550100123", "type": "text", "text": {"body": "hi"}}
+    accepted = client.post(f"/{pinned}/{OWN_PHONE}/messages", json=body, headers=headers)
+    refused = client.post(f"/{pinned}/{OWN_PHONE}/messages", json={**body, "to": "+15550100199"}, headers=headers)
+    assert accepted.status_code == 200 and refused.status_code == 400
+    assert seen == [(OWN_PHONE, accepted.get_json()["messages"][0]["id"])]

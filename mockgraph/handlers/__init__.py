@@ -4,6 +4,9 @@ Adding a simulated operation is two lines: `mock: simulated` on its entry in dat
 one line here naming its handler (a function taking a mockgraph.call.Call and returning the JSON
 answer). mockgraph.routing.build refuses to start when the two lists differ. Every other routed
 operation gets the permission check from the map and then a "not simulated by mockgraph" error.
+
+To react to an accepted send instead (status webhooks, for example), append a function taking
+(call, answer) to GraphMock.message_listeners; the messages handler calls each one in order.
 """
 
 from __future__ import annotations

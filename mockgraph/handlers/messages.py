@@ -49,4 +49,7 @@ def send_message(call: Call) -> dict:
     message: dict[str, str] = {"id": message_id}
     if kind == "template":
         message["message_status"] = "accepted"
-    return {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": digits}], "messages": [message]}
+    answer = {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": digits}], "messages": [message]}
+    for listener in call.mock.message_listeners:
+        listener(call, answer)
+    return answer
