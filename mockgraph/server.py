@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask
@@ -81,6 +82,7 @@ class RunningMock:
     app: GraphMock
     server: Any  # waitress's TcpWSGIServer (its type stubs lack the attributes used here)
     thread: threading.Thread
+    stopping: threading.Event
 
     @property
     def port(self) -> int:
@@ -91,13 +93,21 @@ class RunningMock:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        # Close every socket from inside the server's loop (the loop then ends: nothing left to poll).
-        from waitress import wasyncore
-
-        server_map = self.server._map  # waitress keeps its sockets here; close them in its own thread
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(server_map))
+        """Stop the loop, let running requests finish, then close every socket: in that order, so
+        no worker thread touches a descriptor after it was closed (and possibly reused)."""
+        if self.stopping.is_set():
+            return
+        self.stopping.set()
         self.thread.join(timeout=5)
-        self.server.task_dispatcher.shutdown(timeout=2)
+        self.server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        wasyncore.close_all(self.server._map, ignore_all=True)
+
+
+def _loop(server: Any, stopping: threading.Event) -> None:
+    # waitress's own run() loops until its socket map is empty; this loop also ends on request, and
+    # the short poll timeout only bounds how long stop() waits (events wake the poll at once).
+    while not stopping.is_set():
+        wasyncore.loop(timeout=0.05, use_poll=True, map=server._map, count=1)
 
 
 def serve(app: GraphMock | None = None, port: int = 0, quiet: bool = False, **options) -> RunningMock:
@@ -120,6 +130,7 @@ def serve(app: GraphMock | None = None, port: int = 0, quiet: bool = False, **op
         clear_untrusted_proxy_headers=True,
     )
     server.channel_class = GraphChannel  # waitress builds each connection from this class
-    thread = threading.Thread(target=server.run, name="mockgraph", daemon=True)
+    stopping = threading.Event()
+    thread = threading.Thread(target=_loop, args=(server, stopping), name="mockgraph", daemon=True)
     thread.start()
-    return RunningMock(app, server, thread)
+    return RunningMock(app, server, thread, stopping)
