@@ -40,6 +40,8 @@ def read_body(request: Request) -> bytes:
 
 def _too_deep(text: str) -> bool:
     """Nesting depth without parsing: json.loads would recurse (and fail) on 100k-deep input."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False  # cannot nest deeper than it has brackets; skips the scan for ordinary bodies
     depth = deepest = 0
     in_string = escaped = False
     for char in text:
