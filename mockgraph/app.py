@@ -24,7 +24,7 @@ import guide_data
 from mockgraph import demo
 from mockgraph.auth import Tokens, ensure_asset_access, ensure_permission, ensure_usable
 from mockgraph.call import Call
-from mockgraph.errors import GraphError, envelope, not_simulated, trace_id, unsupported
+from mockgraph.errors import GraphError, bad_request, envelope, not_simulated, trace_id, unsupported
 from mockgraph.handlers import HANDLERS
 from mockgraph.limits import MAX_BODY, SendLimits, parse_json, read_body
 from mockgraph.objects import Objects
@@ -129,28 +129,28 @@ class GraphMock:
         served, waba, raw = self.pinned, None, b""
         first, _, rest = request.path.lstrip("/").partition("/")
         unversioned = "/" + rest if VERSION_SEGMENT.match(first) else request.path
-        status = 200
+        status, failure = 200, None
         try:
             raw = read_body(request)
             self._record(request, raw)
             served, path = self._split_version(request.path)
             answer, waba = self._dispatch(request, path, raw)
         except GraphError as error:
+            failure = error
             status = error.status or self.http_status.get(error.code, 400)  # as data/guide.yaml documents it
-            answer = envelope(error, trace_id(request.method, unversioned, raw))
         except Exception:  # a bug in the mock must still answer in Graph's shape (and fail the fuzz test)
+            failure = GraphError(1, "An unknown error occurred", type="GraphMethodException")
             status = 500
-            answer = envelope(
-                GraphError(1, "An unknown error occurred", type="GraphMethodException"),
-                trace_id(request.method, unversioned, raw),
-            )
+        trace = trace_id(request.method, unversioned, raw)
+        if failure is not None:
+            answer = envelope(failure, trace)
         body = json.dumps(answer).encode()
         # Written straight to start_response: a werkzeug Response object costs more than the routing.
         headers = [
             ("Content-Type", "application/json; charset=UTF-8"),
             ("Content-Length", str(len(body))),
             ("facebook-api-version", served),
-            ("x-fb-trace-id", trace_id(request.method, unversioned, raw)),
+            ("x-fb-trace-id", trace),
         ]
         if waba:
             # Facts §8: business use case usage, keyed by the business object's id.
@@ -175,7 +175,10 @@ class GraphMock:
             operation_id, args = self._adapter.match(path, method=request.method)
         except HTTPException:  # not found, wrong method, unknown id, or a redirect for "//" in the path
             operation_id, args = None, {}
-        form = request.form.to_dict() if request.mimetype != "application/json" else {}
+        try:
+            form = request.form.to_dict() if request.mimetype != "application/json" else {}
+        except HTTPException as problem:  # werkzeug refuses an oversized or malformed form body
+            raise bad_request(f"The form body cannot be read: {problem.description}", status=problem.code or 400) from None
         token, app = self.tokens.caller(request, form, self.require_appsecret_proof)
         if operation_id is None:
             raise unsupported(request.method, path.strip("/").split("/")[0] or "/")
