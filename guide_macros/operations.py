@@ -137,6 +137,14 @@ def register(env, data: dict) -> None:
         return "\n".join(lines)
 
     @env.macro
+    def endpoint_link(op: str) -> str:
+        """A Markdown link to the row of "METHOD /path", e.g. {{ endpoint_link('GET /{waba-id}') }}."""
+        operation = next((o for o in operations if o["op"] == op), None)
+        if operation is None:
+            raise KeyError(f"endpoint_link: no operation {op!r} in data/guide.yaml operations")
+        return f"[{operation['op']}](endpoint-permissions.md#{anchor(operation)})"
+
+    @env.macro
     def operation_link(operation_id: str) -> str:
         """A link from another page to one operation's row, e.g. {{ operation_link('sendMessage') }}."""
         operation = next((o for o in operations if o["id"] == operation_id), None)

@@ -182,3 +182,24 @@ def test_the_reference_page_gives_every_operation_a_row_with_a_stable_anchor(sit
                 assert permission in row.replace("<wbr>", ""), operation["id"]
     guide_page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
     assert 'href="../endpoint-permissions/"' in guide_page, "the Permissions Guide no longer links to the map"
+
+
+def test_other_pages_can_link_to_a_row_by_operation_or_by_path():
+    from guide_macros import operations as operation_macros
+
+    class Env:
+        def __init__(self):
+            self.macros = {}
+
+        def macro(self, function):
+            self.macros[function.__name__] = function
+            return function
+
+    env = Env()
+    operation_macros.register(env, guide_data.load())
+    assert env.macros["endpoint_link"]("GET /{waba-id}") == (
+        "[GET /{waba-id}](endpoint-permissions.md#op-getWhatsAppBusinessAccountDetails)"
+    )
+    assert env.macros["operation_link"]("sendMessage").endswith("(endpoint-permissions.md#op-sendMessage)")
+    with pytest.raises(KeyError, match="no operation 'GET /nothing'"):
+        env.macros["endpoint_link"]("GET /nothing")
