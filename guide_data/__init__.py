@@ -51,7 +51,7 @@ ERROR_CATEGORIES = (
     "graph",
 )
 # An arrives_note for a value Meta does not state opens with one of these, so the page says so.
-NOT_STATED = ("Meta does not say", "Meta's page does not say")
+ARRIVES_NOT_STATED = ("Meta does not say", "Meta's page does not say")
 # Every graph_errors row has these fields (the drift guard in tests checks the same list).
 ERROR_ROW_FIELDS = (
     "code",
@@ -107,6 +107,98 @@ def _table(item_properties: dict, required: list[str] | None = None) -> dict:
     }
 
 
+# ---- operations: the operation -> permission map (issue 13) ------------------------------------------
+# One entry per Graph operation; see the comment above `operations:` in data/guide.yaml.
+NOT_STATED = "not stated by Meta"
+TOKEN_TYPES = ("USER", "SYSTEM_USER", "BUSINESS_INTEGRATION_SYSTEM_USER", "APP")
+OPERATION_GROUPS = (
+    "messages", "media", "phone-numbers", "business-profile", "templates", "waba", "webhooks",
+    "business-portfolio", "preverified-numbers", "partners", "flows", "groups", "calls", "tokens",
+)  # fmt: skip
+MOCK_MODES = ("simulated", "enforced", "not a Graph call")
+_permission_list = {"type": "array", "items": {"enum": list(KNOWN_PERMISSIONS)}, "uniqueItems": True}
+_source = {"type": "string", "pattern": r"^(https://\S+|Meta OpenAPI spec v23\.0, .+)$"}
+_operation = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "id",
+        "op",
+        "spec_path",
+        "group",
+        "summary",
+        "permissions",
+        "token_types",
+        "advanced_access",
+        "business_management",
+        "confidence",
+        "mock",
+    ],  # fmt: skip
+    "properties": {
+        "id": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9]*$"},
+        "op": {"type": "string", "pattern": r"^(GET|POST|DELETE) /[a-z0-9_/{}-]*$"},
+        "spec_path": {"type": ["string", "null"], "pattern": r"^/"},
+        "group": {"enum": list(OPERATION_GROUPS)},
+        "summary": _text,
+        "permissions": {"oneOf": [_permission_list, {"const": NOT_STATED}]},
+        "source": _source,
+        "says": _text,
+        "requires": {"enum": ["any", "all"]},  # default any: one of the permissions is enough
+        "inference": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["permissions", "source", "reason"],
+            "properties": {"permissions": {**_permission_list, "minItems": 1}, "source": _source, "reason": _text},
+        },
+        "token_types": {"oneOf": [{"type": "array", "minItems": 1, "items": {"enum": list(TOKEN_TYPES)}}, {"const": NOT_STATED}]},
+        "advanced_access": {"enum": ["for other businesses' assets", "partner feature", "not involved"]},
+        "business_management": {"type": "boolean"},
+        "confidence": {"enum": ["H", "M", "L"]},
+        "mock": {"enum": list(MOCK_MODES)},
+    },
+    # A stated permission carries its source; an unstated one carries the marked inference instead.
+    "if": {"properties": {"permissions": {"const": NOT_STATED}}},
+    "then": {"required": ["inference"], "not": {"required": ["source"]}},
+    "else": {"required": ["source", "says"], "not": {"required": ["inference"]}},
+}
+OPERATIONS_SCHEMA: dict[str, Any] = {"type": "array", "minItems": 1, "items": _operation}
+
+
+def required_permissions(operation: dict) -> list[str]:
+    """The permissions that unlock an operation: Meta's statement, else the marked inference. Any
+    one suffices unless `requires_all(operation)`. mockgraph enforces exactly this."""
+    if operation["permissions"] == NOT_STATED:
+        return list(operation["inference"]["permissions"])
+    return list(operation["permissions"])
+
+
+def requires_all(operation: dict) -> bool:
+    """True when Meta lists the permissions as all required, not as alternatives."""
+    return operation.get("requires", "any") == "all"
+
+
+def _operation_checks(data: dict) -> list[str]:
+    problems = []
+    ids = [o["id"] for o in data["operations"]]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"operations: id {dup!r} is listed more than once")
+    ops = [o["op"] for o in data["operations"]]
+    for dup in sorted({o for o in ops if ops.count(o) > 1}):
+        problems.append(f"operations: {dup!r} is listed more than once")
+    by_op = {o["op"]: o for o in data["operations"]}
+    for permission in data["permissions"]:
+        for endpoint in permission["endpoints"]:
+            operation = by_op.get(endpoint)
+            if operation is None:
+                problems.append(f"permissions: {permission['name']} lists {endpoint!r}, which has no entry in operations")
+            elif permission["name"] not in required_permissions(operation):
+                problems.append(
+                    f"permissions: {permission['name']} lists {endpoint!r}, but operations[{operation['id']}] "
+                    f"does not name that permission; make the two agree"
+                )
+    return problems
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -128,6 +220,7 @@ SCHEMA: dict[str, Any] = {
         "system_user_roles",
         "dated_statements",
         "topic_facts",
+        "operations",
     ],
     "properties": {
         "last_verified": _date,
@@ -260,6 +353,7 @@ SCHEMA: dict[str, Any] = {
         ),
         "setup_modes": _table({"aspect": _text, "test": _text, "production": _text}),
         "permission_statuses": _table({"status": {"enum": ["granted", "declined", "expired"]}, "meaning": _text}),
+        "operations": OPERATIONS_SCHEMA,
     },
 }
 
@@ -303,7 +397,7 @@ def _cross_checks(data: dict) -> list[str]:
         if version["released"] and version["available_until"] and version["available_until"] <= version["released"]:
             problems.append(f"graph_api.versions[{i}]: available_until is not after released")
     problems += _topic_checks(data)
-    return problems
+    return problems + _operation_checks(data)
 
 
 def _error_row_checks(rows: list[dict]) -> list[str]:
@@ -314,8 +408,8 @@ def _error_row_checks(rows: list[dict]) -> list[str]:
         problems.append(f"graph_errors: code {code} is listed more than once")
     for e in rows:
         where = f"graph_errors: code {e['code']}"
-        if not e["arrives_stated"] and not e.get("arrives_note", "").startswith(NOT_STATED):
-            problems.append(f"{where}: arrives_stated is false; arrives_note must start with {NOT_STATED} and say why")
+        if not e["arrives_stated"] and not e.get("arrives_note", "").startswith(ARRIVES_NOT_STATED):
+            problems.append(f"{where}: arrives_stated is false; arrives_note must start with {ARRIVES_NOT_STATED} and say why")
         if e["arrives_stated"] and "arrives_note" not in e:
             problems.append(f"{where}: arrives_stated is true; arrives_note must quote where Meta says it")
         if e["client_action"] == "retry_after_wait" and "wait" not in e:

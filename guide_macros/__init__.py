@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import guide_data
 from guide_macros import errors as error_macros
 from guide_macros import guide_topics
+from guide_macros import operations as operations_macros
 
 if TYPE_CHECKING:
     from mkdocs_macros.plugin import MacrosPlugin
@@ -75,6 +76,7 @@ def define_env(env: MacrosPlugin) -> None:
         )
     )
     guide_topics.register(env, data)  # sourced statements: topics, dated statements, App Review, token paths
+    operations_macros.register(env, data)  # the operation -> permission reference (endpoint-permissions.md)
 
     @env.macro
     def permissions_table() -> str:

@@ -1,6 +1,9 @@
 """mockgraph: a local Graph API that answers like graph.facebook.com for the guide's examples.
 
-    data/guide.yaml --(permissions -> endpoints, versions, error codes)--> mockgraph
+    data/guide.yaml --(operation map, versions, error codes)--> mockgraph
+
+The operation map (`operations:`) gives the routing table (mockgraph.routing) and the permission
+each call needs; mockgraph.handlers answers the operations marked `mock: simulated`.
 
 Run it: ``python -m mockgraph --port 8765``. Use it from tests: :func:`serve` starts it on a
 free port in a background thread and returns the running server.

@@ -127,3 +127,11 @@ TOKENS_BY_VALUE = {token_value(name): token for name, token in DEMO_TOKENS.items
 APPS_BY_ID = {a.id: a for a in (DEMO_APP, OTHER_APP)}
 PHONES = {OWN_PHONE: OWN_WABA, **{p: w for w, p in CUSTOMER_PHONES.items()}}  # phone -> its WABA
 WABAS = (OWN_WABA, *CUSTOMER_WABAS)
+
+# Not in DEMO_TOKENS (the CLI's and the guide's list): a token for tests that call the business
+# portfolio and partner rows of the operation map. Pass it to GraphMock(extra_tokens=...).
+PORTFOLIO_ADMIN = DemoToken(
+    "portfolio-admin",
+    "System User token with every permission the operation map names, including business_management",
+    scopes=BOTH + ("business_management", "whatsapp_business_manage_events", "ads_read"),
+)

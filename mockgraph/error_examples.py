@@ -51,7 +51,7 @@ def produce(code: int, way: str, data: dict | None = None) -> dict:
     """The payload the mock produces for this code and way of arriving."""
     recorded: list[dict] = []
     mock = GraphMock(data)
-    mock.status_webhooks = status_webhooks.StatusWebhooks(  # type: ignore[attr-defined]
+    mock.status_webhooks = status_webhooks.StatusWebhooks(
         "https://receiver.invalid/webhook",
         clock=lambda: EXAMPLE_TIME,
         transport=lambda _url, payload, _secret: recorded.append(payload),

@@ -24,10 +24,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockgraph import webhooks
 from mockgraph.demo import DEMO_APP
+from mockgraph.errors import GraphError
+
+if TYPE_CHECKING:
+    from mockgraph.call import Call
 
 RESPONSE_DRILL = "1555990"
 WEBHOOK_DRILL = "1555991"
@@ -139,11 +143,10 @@ def channel(mock) -> StatusWebhooks | None:
     return configured
 
 
-def check_drill(mock, digits: str) -> None:
-    """Hook before a send is accepted: answer a response drill with its error, refuse a drill for
+def check_drill(call: Call, digits: str) -> None:
+    """One of GraphMock.message_checks: answer a response drill with its error, refuse a drill for
     a code the guide does not have or that never arrives the drilled way."""
-    from mockgraph.app import GraphError  # late: app.py imports this module
-
+    mock = call.mock
     for prefix, ways, other in (
         (RESPONSE_DRILL, ARRIVES_IN_RESPONSE, WEBHOOK_DRILL),
         (WEBHOOK_DRILL, ARRIVES_BY_WEBHOOK, RESPONSE_DRILL),
@@ -168,9 +171,11 @@ def check_drill(mock, digits: str) -> None:
             raise GraphError(code, f"(#{code}) {row['title']}", details=row["meta_text"])
 
 
-def after_accept(mock, phone_id: str, waba: str, digits: str, result: dict) -> None:
-    """Hook after a send is accepted: report its outcome by status webhook, if a destination is set.
-    A webhook drill fails with its code; any other message is sent, delivered and read."""
+def after_accept(call: Call, result: dict) -> None:
+    """One of GraphMock.message_listeners: report an accepted send's outcome by status webhook, if a
+    destination is set. A webhook drill fails with its code; any other message is sent, delivered and read."""
+    mock, phone_id, waba = call.mock, call.ids["phone-number-id"], call.waba or ""
+    digits = result["contacts"][0]["wa_id"]
     destination = channel(mock)
     if destination is None:
         return

@@ -130,3 +130,101 @@ def test_the_startup_check_reads_only_documented_fields(proof_mock):
     for field in ("is_valid", "app_id", "scopes", "type", "expires_at", "error"):
         assert field in properties
     assert set(data) <= set(properties)
+
+
+# Every operation the mock simulates (mock: simulated in data/guide.yaml) that Meta's spec covers:
+# operation id -> (request keyword arguments). Media upload is multipart, as Meta's reference shows.
+SIMULATED = {
+    "sendMessage": {"json": COVERED[0][3]},
+    "getPhoneNumberById": {},
+    "getWhatsAppBusinessAccountDetails": {},
+    "getWhatsAppBusinessAccountPhoneNumbers": {},
+    "getTemplateByNameDefaultFields": {"params": {"name": "hello_world"}},
+    "createAuthenticationTemplateWOtpCopyCodeButton": {"json": COVERED[-1][3]},
+    "deleteTemplateByName": {"params": {"name": "hello_world"}},
+    "uploadImage": {
+        "files": {"file": ("photo.jpg", b"\xff\xd8\xff\xe0demo\xff\xd9", "image/jpeg")},
+        "data": {"messaging_product": "whatsapp", "type": "image/jpeg"},
+    },
+    "retrieveMediaUrl": {},
+    "deleteMedia": {},
+    "registerWhatsAppBusinessPhoneNumber": {"json": {"messaging_product": "whatsapp", "pin": "123456"}},
+    "getWhatsAppBusinessProfile": {},
+    "updateWhatsAppBusinessProfileInformation": {"json": {"messaging_product": "whatsapp", "about": "Open 9 to 5"}},
+    "getAllSubscriptionsForAWaba": {},
+    "subscribeToWabaWebhooks": {},
+    "unsubscribeFromWabaWebhooks": {},
+}
+
+
+def test_the_list_of_simulated_operations_here_is_complete(guide):
+    simulated = {o["id"] for o in guide["operations"] if o["mock"] == "simulated" and o["spec_path"]}
+    assert simulated == set(SIMULATED)
+
+
+@pytest.fixture(scope="module")
+def fresh_mock():
+    """A mock of its own: these calls change state (delete a template, subscribe an app)."""
+    from mockgraph import serve
+
+    running = serve(quiet=True)
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("operation_id", list(SIMULATED))
+def test_simulated_operations_answer_what_metas_spec_describes(fresh_mock, spec, registry, guide, operation_id):
+    from mockgraph.objects import concrete_path
+
+    operation = next(o for o in guide["operations"] if o["id"] == operation_id)
+    method, template = operation["op"].split(" ", 1)
+    response = requests.request(
+        method,
+        f"{fresh_mock.base_url}/{guide['graph_api']['pinned_version']}{concrete_path(template)}",
+        headers={"Authorization": f"Bearer {token_value('healthy')}"},
+        timeout=5,
+        **SIMULATED[operation_id],
+    )
+    assert response.status_code == 200, response.text
+    schema = response_schema(spec, operation["spec_path"], method.lower(), 200)
+    assert schema, f"the spec has no 200 answer for {operation['op']}"
+    validate(registry, schema, response.json())
+
+
+def test_media_round_trip_carries_every_field_metas_reference_lists(fresh_mock):
+    import base64
+    import hashlib
+
+    from mockgraph.demo import OWN_PHONE as phone
+
+    base = f"{fresh_mock.base_url}/{guide_data.pinned_version()}"
+    headers = {"Authorization": f"Bearer {token_value('healthy')}"}
+    content = b"%PDF-1.4 demo"
+    uploaded = requests.post(
+        f"{base}/{phone}/media",
+        files={"file": ("a.pdf", content, "application/pdf")},
+        data={"messaging_product": "whatsapp", "type": "application/pdf"},
+        headers=headers,
+        timeout=5,
+    )
+    media_id = uploaded.json()["id"]
+    retrieved = requests.get(f"{base}/{media_id}", headers=headers, timeout=5).json()
+    assert set(retrieved) == {"messaging_product", "url", "mime_type", "sha256", "file_size", "id"}
+    assert retrieved["mime_type"] == "application/pdf" and retrieved["file_size"] == str(len(content))
+    assert retrieved["sha256"] == base64.b64encode(hashlib.sha256(content).digest()).decode()
+    assert requests.delete(f"{base}/{media_id}", headers=headers, timeout=5).json() == {"success": True}
+    gone = requests.get(f"{base}/{media_id}", headers=headers, timeout=5).json()["error"]
+    assert (gone["code"], gone["error_subcode"]) == (100, 33)
+
+
+def test_subscribed_apps_reflect_subscribe_and_unsubscribe(fresh_mock):
+    url = f"{fresh_mock.base_url}/{guide_data.pinned_version()}/{OWN_WABA}/subscribed_apps"
+    headers = {"Authorization": f"Bearer {token_value('healthy')}"}
+    assert requests.post(url, headers=headers, timeout=5).json() == {"success": True}
+    apps = requests.get(url, headers=headers, timeout=5).json()["data"]
+    assert [a["whatsapp_business_api_data"]["id"] for a in apps] == [DEMO_APP.id]
+    assert set(apps[0]["whatsapp_business_api_data"]) == {"id", "name", "link"}
+    requests.delete(url, headers=headers, timeout=5)
+    assert requests.get(url, headers=headers, timeout=5).json() == {"data": []}
+    refused = requests.post(url, headers={"Authorization": f"Bearer {token_value('messaging-only')}"}, timeout=5)
+    assert refused.status_code == 403 and "whatsapp_business_management" in refused.json()["error"]["message"]

@@ -213,3 +213,56 @@ def test_the_cli_serves_the_documented_tokens(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_trace_id_does_not_change_with_the_api_version(guide):
+    """Shown responses carry fbtrace_id; a version bump must not rewrite them."""
+    running = serve(GraphMock(today=dt.date(2026, 11, 26)), quiet=True)
+    try:
+        versions = guide_data.load()["graph_api"]["versions"]
+        usable = [v["version"] for v in versions if v["released"] and v["available_until"] is None][:1]
+        usable += [v["version"] for v in versions if v["available_until"] and v["available_until"] > dt.date(2026, 11, 26)][:1]
+        assert len(usable) == 2
+        traces = {
+            call(running.base_url, "GET /{phone-number-id}", "no-assets", version=v).json()["error"]["fbtrace_id"] for v in usable
+        }
+        assert len(traces) == 1
+        other = call(running.base_url, "GET /{waba-id}/phone_numbers", "no-assets", version=usable[0]).json()["error"][
+            "fbtrace_id"
+        ]
+        assert other not in traces
+    finally:
+        running.stop()
+
+
+def test_startup_fails_loudly_when_the_map_and_the_handlers_disagree(guide):
+    import copy
+
+    from mockgraph.routing import RoutingError
+
+    data = copy.deepcopy(guide)
+    entry = next(o for o in data["operations"] if o["id"] == "getFlow")
+    entry["mock"] = "simulated"
+    with pytest.raises(RoutingError, match="getFlow is marked simulated in data/guide.yaml but has no handler"):
+        GraphMock(data)
+    data = copy.deepcopy(guide)
+    next(o for o in data["operations"] if o["id"] == "deleteMedia")["mock"] = "enforced"
+    with pytest.raises(RoutingError, match="handler 'deleteMedia' has no operation"):
+        GraphMock(data)
+
+
+def test_message_listeners_see_every_accepted_send_and_nothing_else():
+    """The hook for features that react to a send (e.g. status webhooks)."""
+    from werkzeug.test import Client
+
+    app = GraphMock()
+    seen = []
+    app.message_listeners.append(lambda call, answer: seen.append((call.ids["phone-number-id"], answer["messages"][0]["id"])))
+    client = Client(app)
+    headers = {"Authorization": f"Bearer {token_value('healthy')}"}
+    pinned = guide_data.pinned_version()
+    body = {"messaging_product": "whatsapp", "to": "+15550100123", "type": "text", "text": {"body": "hi"}}
+    accepted = client.post(f"/{pinned}/{OWN_PHONE}/messages", json=body, headers=headers)
+    refused = client.post(f"/{pinned}/{OWN_PHONE}/messages", json={**body, "to": "+15550100199"}, headers=headers)
+    assert accepted.status_code == 200 and refused.status_code == 400
+    assert seen == [(OWN_PHONE, accepted.get_json()["messages"][0]["id"])]

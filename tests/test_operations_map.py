@@ -1,0 +1,206 @@
+"""The operation -> permission map in data/guide.yaml covers Meta's OpenAPI spec exactly, states
+nothing without a source, and is what mockgraph enforces, row by row."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+import guide_data
+from guide_data import NOT_STATED, required_permissions
+
+OPERATIONS = guide_data.load()["operations"]
+METHODS = ("get", "post", "delete", "put", "patch")
+
+
+def spec_operations(spec) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, item in spec["paths"].items() for method in item if method in METHODS}
+
+
+def test_every_operation_in_metas_spec_has_exactly_one_entry(spec):
+    in_spec = spec_operations(spec)
+    in_yaml = {(o["op"].split(" ", 1)[0], o["spec_path"]) for o in OPERATIONS if o["spec_path"] is not None}
+    missing = sorted(in_spec - in_yaml)
+    unknown = sorted(in_yaml - in_spec)
+    assert not missing, f"operations in Meta's spec with no entry in data/guide.yaml operations: {missing}"
+    assert not unknown, f"operations in data/guide.yaml that Meta's spec lacks (set spec_path: null and cite the page): {unknown}"
+    assert len(in_spec) == 113, "Meta's v23.0 spec had 113 operations; a new spec needs a review of the map"
+
+
+def test_the_spec_path_and_the_guides_path_name_the_same_route(spec):
+    """`op` is the spec path with readable id names: same method, same number of segments, same edges."""
+    for operation in OPERATIONS:
+        if operation["spec_path"] is None:
+            continue
+        method, path = operation["op"].split(" ", 1)
+        assert method.lower() in spec["paths"][operation["spec_path"]], operation["id"]
+        ours = path.strip("/").split("/")
+        theirs = operation["spec_path"].replace("/{Version}", "").strip("/").split("/")
+        assert len(ours) == len(theirs), operation["id"]
+        for mine, meta in zip(ours, theirs):
+            assert mine.startswith("{") == meta.startswith("{"), operation["id"]
+            if not mine.startswith("{"):
+                assert mine == meta, operation["id"]
+
+
+def test_operations_outside_the_spec_cite_the_meta_page_that_documents_them():
+    outside = [o for o in OPERATIONS if o["spec_path"] is None]
+    assert {o["op"] for o in outside} >= {"GET /debug_token", "GET /me/permissions"}
+    for operation in outside:
+        assert operation.get("source", "").startswith("https://developers.facebook.com/"), operation["id"]
+
+
+def test_an_unstated_permission_is_never_presented_as_a_fact():
+    for operation in OPERATIONS:
+        if operation["permissions"] == NOT_STATED:
+            assert "source" not in operation and "says" not in operation, operation["id"]
+            assert operation["inference"]["permissions"], operation["id"]
+            assert operation["confidence"] == "L", f"{operation['id']}: an inference cannot be more than low confidence"
+        else:
+            assert "inference" not in operation, operation["id"]
+
+
+def test_where_the_spec_text_names_a_permission_the_map_says_the_same(spec):
+    """Every permission Meta's spec names for an operation (description or 403 text) is in the map."""
+    named = re.compile(r"\b(whatsapp_business_messaging|whatsapp_business_management)\b")
+    by_key = {(o["op"].split(" ", 1)[0], o["spec_path"]): o for o in OPERATIONS}
+    checked = 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            texts = [operation.get("description", "")]
+            forbidden = operation.get("responses", {}).get("403", {})
+            texts.append(forbidden.get("description", ""))
+            for example in forbidden.get("content", {}).get("application/json", {}).get("examples", {}).values():
+                texts += [example.get("summary", ""), str(example.get("value", ""))]
+            stated = set(named.findall(" ".join(texts)))
+            if stated:
+                checked += 1
+                entry = by_key[(method.upper(), path)]
+                assert entry["permissions"] != NOT_STATED, f"{entry['id']}: the spec states {stated}"
+                assert stated <= set(entry["permissions"]), f"{entry['id']}: the spec states {stated}"
+    assert checked >= 8, "the spec states a permission for at least 8 operations"
+
+
+def test_a_broken_entry_fails_validation_with_its_location():
+    import copy
+
+    data = copy.deepcopy(guide_data.load())
+    data["operations"][0]["permissions"] = NOT_STATED
+    data["operations"][0].pop("inference", None)
+    with pytest.raises(guide_data.DataError, match=r"operations\[0\]"):
+        guide_data.validate(data)
+
+
+GATED = [o for o in OPERATIONS if o["mock"] != "not a Graph call" and required_permissions(o)]
+
+
+def call_row(base_url: str, operation: dict, token: str) -> requests.Response:
+    from mockgraph import objects
+
+    method, template = operation["op"].split(" ", 1)
+    url = f"{base_url}/{guide_data.pinned_version()}{objects.concrete_path(template)}"
+    return requests.request(method, url, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+
+
+def test_every_row_the_mock_routes_is_gated_except_the_token_calls():
+    ungated = {o["id"] for o in OPERATIONS if o["mock"] != "not a Graph call"} - {o["id"] for o in GATED}
+    # The token calls need no permission; the code exchange needs no token at all (client secret).
+    assert ungated == {"debugToken", "getUserPermissions", "exchangeEmbeddedSignupCode"}
+
+
+@pytest.mark.parametrize("operation", GATED, ids=lambda o: o["id"])
+def test_mockgraph_refuses_every_row_to_a_token_without_its_permission(mock, operation):
+    """Error 200 naming the permission the map gives, for every operation the mock routes."""
+    from mockgraph import objects
+
+    needed = required_permissions(operation)
+    every = guide_data.requires_all(operation)
+    response = call_row(mock.base_url, operation, objects.token_without(needed, every))
+    error = response.json()["error"]
+    assert response.status_code == 403, (operation["id"], response.text)
+    assert error["code"] == 200
+    if every:
+        assert any(permission in error["message"] for permission in needed)
+    else:
+        for permission in needed:
+            assert permission in error["message"]
+
+
+@pytest.fixture(scope="module")
+def admin_mock():
+    """A mock that also knows the portfolio-admin token (every permission the map names)."""
+    from mockgraph import GraphMock, serve
+    from mockgraph.demo import PORTFOLIO_ADMIN
+
+    running = serve(GraphMock(extra_tokens=[PORTFOLIO_ADMIN]), quiet=True)
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize("operation", [o for o in GATED if o["mock"] == "enforced"], ids=lambda o: o["id"])
+def test_with_the_permission_an_unsimulated_row_says_so_and_names_the_operation(admin_mock, operation):
+    from mockgraph.demo import token_value
+
+    response = call_row(admin_mock.base_url, operation, token_value("portfolio-admin"))
+    error = response.json()["error"]
+    assert response.status_code == 400 and error["code"] == 100, response.text
+    assert "mockgraph does not simulate" in error["message"]
+    assert operation["id"] in error["message"] and operation["op"] in error["message"]
+
+
+def test_the_json_copy_for_tools_matches_the_yaml():
+    """snippets/operation_permissions.json is what a tool without the YAML (the doctor) reads."""
+    import json
+
+    from guide_data import operation_permissions
+
+    assert operation_permissions.MAP_FILE.read_text(encoding="utf-8") == operation_permissions.render(), (
+        "snippets/operation_permissions.json is stale: run python -m guide_data.operation_permissions"
+    )
+    exported = json.loads(operation_permissions.MAP_FILE.read_text(encoding="utf-8"))["operations"]
+    assert exported["POST /{phone-number-id}/messages"]["permissions"] == ["whatsapp_business_messaging"]
+    assert len(exported) == len(OPERATIONS)
+
+
+def test_the_reference_page_gives_every_operation_a_row_with_a_stable_anchor(site):
+    import html as html_lib
+
+    page = (site / "endpoint-permissions" / "index.html").read_text(encoding="utf-8")
+    for operation in OPERATIONS:
+        start = page.index(f'<tr id="op-{operation["id"]}">')
+        row = page[start : page.index("</tr>", start)]
+        method, path = operation["op"].split(" ", 1)
+        assert method in row and html_lib.unescape(row.replace("<wbr>", "")).count(path) >= 1, operation["id"]
+        if operation["permissions"] == NOT_STATED:
+            assert "Not stated by Meta." in row and "Our inference:" in row, operation["id"]
+        else:
+            assert "Not stated by Meta." not in row
+            for permission in operation["permissions"]:
+                assert permission in row.replace("<wbr>", ""), operation["id"]
+    guide_page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../endpoint-permissions/"' in guide_page, "the Permissions Guide no longer links to the map"
+
+
+def test_other_pages_can_link_to_a_row_by_operation_or_by_path():
+    from guide_macros import operations as operation_macros
+
+    class Env:
+        def __init__(self):
+            self.macros = {}
+
+        def macro(self, function):
+            self.macros[function.__name__] = function
+            return function
+
+    env = Env()
+    operation_macros.register(env, guide_data.load())
+    assert env.macros["endpoint_link"]("GET /{waba-id}") == (
+        "[GET /{waba-id}](endpoint-permissions.md#op-getWhatsAppBusinessAccountDetails)"
+    )
+    assert env.macros["operation_link"]("sendMessage").endswith("(endpoint-permissions.md#op-sendMessage)")
+    with pytest.raises(KeyError, match="no operation 'GET /nothing'"):
+        env.macros["endpoint_link"]("GET /nothing")
