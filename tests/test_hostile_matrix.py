@@ -2,8 +2,9 @@
 
 Two parametrized tests: each server behaviour (the rows of EXPECTED) times each network snippet
 (SNIPPETS_UNDER_TEST), and the same behaviours times the onboarding snippets (ONBOARDING_EXPECTED,
-whose columns ask whether the code is still good or the action may have happened). For every cell it asserts the outcome in the table, that nothing but a documented
-exception (or exit status) comes out, that a message is POSTed more than once only when Graph said
+whose columns ask whether the code is still good or the action may have happened). For every
+cell it asserts the outcome in the table, that nothing but a documented exception (or exit
+status) comes out, that a message is POSTed more than once only when Graph said
 it was not accepted, that the call ends within its deadline, and that no token, app secret, app
 token or appsecret_proof reaches stdout, stderr, an exception's text, repr or traceback, or a DEBUG
 log record (the echoing gateway aside for curl, which prints what the server sends).
