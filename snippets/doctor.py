@@ -4,7 +4,11 @@ Reads WHATSAPP_TOKEN, META_APP_ID and META_APP_SECRET (and optionally WHATSAPP_W
 WHATSAPP_PHONE_NUMBER_ID) from the environment, never from arguments, which would end up in
 shell history. Prints what kind of token it is, whether it is valid, when it expires, which
 required permissions are missing, declined or expired, which WABAs it targets and whether it
-reaches the given assets, with a fix and a guide link for each problem.
+reaches the given assets, with a fix and a guide link for each problem. When Graph refuses a call
+for a permission (code 10 or 200), it names the permission that call needs, from the guide's
+operation map (operation_permissions.json beside this file), and says whether Meta states it or
+the guide infers it. Guide links start at SITE_URL (default http://127.0.0.1:8000/, the guide
+served locally by `mkdocs serve`).
 
 Exit status: 0 healthy (an expiring token is healthy, with a warning), 1 problems found,
 2 could not check (network, deadline, an unreadable answer, or Graph refused META_APP_ID and
@@ -22,17 +26,47 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from snippets import startup_check
 from snippets.startup_check import AppCredentialsProblem, GraphUnavailable, TokenProblem
 
 # mkdocs.yml's default site_url (SITE_URL unset): the guide served by `mkdocs serve`.
-GUIDE = "http://127.0.0.1:8000/whatsapp-permissions-guide/"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+GUIDE_PAGE, OPERATIONS_PAGE = "whatsapp-permissions-guide/", "endpoint-permissions/"
+# Graph's permission refusals: 10 "Permission Denied" and 200 "API Permission" (the guide's error table).
+PERMISSION_REFUSALS = (10, 200)
+_OPERATIONS_FILE = Path(__file__).with_name("operation_permissions.json")
 ENV_REQUIRED = ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET")
 TOKEN_EXPIRED_SUBCODE = 463  # debug_token's error.subcode for an expired token
 
 HEALTHY, PROBLEMS, COULD_NOT_CHECK = 0, 1, 2
+
+
+def load_operations(path: Path = _OPERATIONS_FILE) -> dict[str, dict[str, Any]]:
+    """The guide's operation map: "METHOD /path/{template}" -> {id, permissions, all_required, stated}."""
+    return dict(json.loads(path.read_text(encoding="utf-8"))["operations"])
+
+
+_OPERATIONS = load_operations()
+
+
+def permission_needed(operation: str, site_url: str = DEFAULT_SITE_URL) -> dict[str, Any] | None:
+    """What the operation map says `operation` needs, or None when it names no permission."""
+    entry = _OPERATIONS.get(operation)
+    if not entry or not entry["permissions"]:
+        return None
+    joined = (" and " if entry["all_required"] else " or ").join(entry["permissions"])
+    source = "Meta states this" if entry["stated"] else "the guide's inference; Meta does not state it"
+    return {
+        "operation": operation,
+        "permissions": list(entry["permissions"]),
+        "all_required": bool(entry["all_required"]),
+        "stated_by_meta": bool(entry["stated"]),
+        "says": f"{operation} needs {joined} ({source}).",
+        "guide": f"{site_url}{OPERATIONS_PAGE}#op-{entry['id']}",
+    }
 
 
 def fingerprint(secret: str) -> str:
@@ -51,7 +85,9 @@ class Doctor:
         say: Callable[[str], None] = print,
         base_url: str = startup_check.DEFAULT_BASE_URL,
         deadline: float = startup_check.DEFAULT_DEADLINE,
+        site_url: str = DEFAULT_SITE_URL,
     ) -> None:
+        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.token, self.app_id, self.app_secret = token, app_id, app_secret
         self.waba_id, self.phone_id, self.say = waba_id, phone_id, say
         self.base_url, self.deadline = base_url, deadline
@@ -71,8 +107,11 @@ class Doctor:
             "warnings": self.warnings,
         }
 
-    def problem(self, what: str, fix: str, anchor: str) -> None:
-        self.problems.append({"what": what, "fix": fix, "guide": GUIDE + "#" + anchor})
+    def guide(self, anchor: str) -> str:
+        return f"{self.site_url}{GUIDE_PAGE}#{anchor}"
+
+    def problem(self, what: str, fix: str, anchor: str, **extra: Any) -> None:
+        self.problems.append({"what": what, "fix": fix, "guide": self.guide(anchor), **extra})
 
     def left(self) -> float:
         """Seconds left of the doctor's one deadline, shared by all its calls."""
@@ -148,7 +187,7 @@ class Doctor:
                 {
                     "what": f"The token expires on {info['expires']}.",
                     "fix": "Rotate it before then, or use a non-expiring System User token.",
-                    "guide": GUIDE + "#production-token-setup",
+                    "guide": self.guide("production-token-setup"),
                 }
             )
 
@@ -182,7 +221,8 @@ class Doctor:
             self.targets[grant["scope"]] = grant.get("target_ids", "all")
 
     def check_assets(self) -> None:
-        for kind, object_id in (("waba", self.waba_id), ("phone_number", self.phone_id)):
+        assets = (("waba", self.waba_id, "GET /{waba-id}"), ("phone_number", self.phone_id, "GET /{phone-number-id}"))
+        for kind, object_id, operation in assets:
             if not object_id:
                 continue
             self.step(f"reading the {kind.replace('_', ' ')} {object_id}")
@@ -193,11 +233,13 @@ class Doctor:
                 self.assets[kind] = {"id": object_id, "access": "ok"}
             except TokenProblem as exc:
                 self.assets[kind] = {"id": object_id, "access": f"refused (Graph error {exc.code})"}
+                needed = permission_needed(operation, self.site_url) if exc.code in PERMISSION_REFUSALS else None
                 self.problem(
                     f"The token cannot reach the {kind.replace('_', ' ')} {object_id}.",
                     "Assign the asset to the system user (Business Settings → System users → "
                     "Assign assets), and check Advanced Access if another business owns it.",
                     "error-200-permission-required",
+                    **({"needs": needed} if needed else {}),
                 )
 
 
@@ -218,6 +260,8 @@ def render(verdict: dict[str, Any]) -> str:
     for label, items in (("Problem", verdict["problems"]), ("Warning", verdict["warnings"])):
         for item in items:
             lines += [f"{label}      {item['what']}", f"  fix        {item['fix']}", f"  see        {item['guide']}"]
+            if "needs" in item:
+                lines += [f"  needs      {item['needs']['says']}", f"  see        {item['needs']['guide']}"]
     if verdict.get("reason"):
         lines.append(f"Not checked  {verdict['reason']}")
     lines.append(f"Verdict      {verdict['status']} (exit {verdict['exit_code']})")
@@ -289,6 +333,12 @@ def main(
             except ValueError as exc:
                 return cannot_start(str(exc), str(exc))
             say(f"doctor: using mockgraph and the demo token {args.demo_token!r}")
+        site_url = env.get("SITE_URL") or DEFAULT_SITE_URL
+        if not site_url.startswith(("http://", "https://")):
+            return cannot_start(
+                f"SITE_URL must be the guide's http(s) address, e.g. {DEFAULT_SITE_URL}; unset it for that default.",
+                "SITE_URL is not an http(s) URL",
+            )
         missing = [name for name in ENV_REQUIRED if not env.get(name)]
         if missing:
             return cannot_start(
@@ -305,6 +355,7 @@ def main(
             say=say,
             base_url=env.get("GRAPH_API_BASE") or startup_check.DEFAULT_BASE_URL,
             deadline=deadline,
+            site_url=site_url,
         )
         status = doctor.run()
     print(json.dumps(doctor.verdict, indent=2) if args.json else render(doctor.verdict))

@@ -1,8 +1,10 @@
 """Exchange an Embedded Signup code for a business token (Tech Providers and Solution Partners).
 
 Your front end gets a short-lived code from Embedded Signup; your server swaps it, once, for a
-Business Integration System User token. Needs Python 3.9+ and requests. Server-side only: the
-call carries your app secret.
+Business Integration System User token. Server-side only: the call carries your app secret.
+
+Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
+Needs Python 3.9+ and requests.
 """
 
 from __future__ import annotations
@@ -10,80 +12,86 @@ from __future__ import annotations
 import os
 import sys
 
-import requests
-from urllib3.util import Timeout
+try:  # imported as a package module (from snippets import exchange_code)
+    from . import graph_call, graph_http
+except ImportError:  # run as a script beside its siblings (python exchange_code.py)
+    import graph_call  # type: ignore[no-redef,import-not-found]
+    import graph_http  # type: ignore[no-redef,import-not-found]
 
-# The base URL is a parameter so tests (and a local mock) can point the call elsewhere.
-GRAPH_BASE, GRAPH_VERSION = "https://graph.facebook.com", "/v26.0"
+DEFAULT_BASE_URL = graph_http.DEFAULT_BASE_URL
+DEFAULT_DEADLINE = 15.0  # seconds: a person waits on the other end of the signup
 
 
 class ExchangeFailed(RuntimeError):
-    """The code was not exchanged. The message says why; it never contains the code or the secret."""
+    """The code was not exchanged. `code_unused` is True only when the request never left, so the
+    same code may be tried again; otherwise start a new signup. Never contains the code or the secret."""
+
+    def __init__(self, message: str, *, code_unused: bool = False) -> None:
+        super().__init__(message)
+        self.code_unused = code_unused
 
 
 # --8<-- [start:exchange]
+# OAuth 2.0 (RFC 6749, section 4.1.2) forbids using an authorization code twice; Meta's pages
+# name this flow the Authorization Code grant and say nothing more about reuse.
+_NEW_SIGNUP = "An OAuth code must not be used twice: start a new signup rather than sending this one again."
+
+
 def exchange_code(
     code: str,
     app_id: str,
     app_secret: str,
-    graph_base: str = GRAPH_BASE,
-    deadline_s: float = 15.0,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> str:
-    """Return the business token for an Embedded Signup code. A code works once: do not retry a
-    call that reached Graph, start a new signup instead."""
+    """Return the business token for an Embedded Signup code, within `deadline` seconds.
+
+    One request, never repeated: an OAuth code must not be used twice, so a call that may have
+    reached Graph is not sent again. Raises ExchangeFailed; its `code_unused` says whether the code is still good."""
     for name, value in (("code", code), ("app_id", app_id), ("app_secret", app_secret)):
         if not value:
-            raise ExchangeFailed(f"{name} is empty: pass the value from Embedded Signup or your app's settings")
+            raise ExchangeFailed(
+                f"{name} is empty: pass the value from Embedded Signup or your app's settings.", code_unused=True
+            )
     failure = None
     try:
-        response = requests.get(
-            f"{graph_base}{GRAPH_VERSION}/oauth/access_token",
+        body = graph_call.call(
+            "GET",
+            "/oauth/access_token",
             params={"client_id": app_id, "client_secret": app_secret, "code": code},
-            # total= bounds connect plus every read: a slow server cannot stretch the call.
-            # requests hands a urllib3 Timeout to urllib3 unchanged (its stubs only list float/tuple).
-            timeout=Timeout(total=deadline_s, connect=min(5.0, deadline_s)),  # type: ignore[arg-type]
+            base_url=base_url,
+            deadline=deadline,
         )
-    except requests.Timeout:
-        failure = f"Graph did not answer within {deadline_s:.0f} s"
-    except requests.RequestException as exc:
-        # requests' messages contain the URL with the secret in its query: name the type only.
-        failure = f"could not reach Graph ({type(exc).__name__})"
+    except graph_call.CallFailed as exc:
+        # Only a request that never left leaves the code untouched; anything else may have spent it.
+        then = "The request never left: the same code can be tried again." if not exc.sent else _NEW_SIGNUP
+        failure = ExchangeFailed(f"The code was not exchanged. {exc} {then}", code_unused=not exc.sent)
     if failure:
-        raise ExchangeFailed(failure)  # raised outside `except`: no URL-bearing exception is chained
-    try:
-        body = response.json()
-    except ValueError:
-        failure = f"Graph answered HTTP {response.status_code} without JSON (a proxy or an outage?)"
-    if failure:
-        raise ExchangeFailed(failure)
-    if not isinstance(body, dict):
-        raise ExchangeFailed("Graph's answer is not a JSON object")
-    if "error" in body:
-        error = body["error"]
-        raise ExchangeFailed(f"Graph refused the code (code {error.get('code')}): {error.get('message')}")
+        raise failure  # outside `except`: nothing is chained
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
-        raise ExchangeFailed("Graph's answer has no access_token")
+        raise ExchangeFailed(f"Graph's answer has no access_token (a proxy or an API change?). {_NEW_SIGNUP}")
     return token
 
 
 # --8<-- [end:exchange]
 
 
-def main() -> int:
-    """Read the code and app credentials from the environment, never from arguments (shell
-    history and process lists show arguments). Prints only a fingerprint of the new token."""
+def main(environ: dict[str, str]) -> int:
+    """Read the code and app credentials from `environ`, never from arguments (shell history and
+    process lists show arguments). Prints only the new token's last four characters."""
     names = ("EMBEDDED_SIGNUP_CODE", "META_APP_ID", "META_APP_SECRET")
-    missing = [n for n in names if not os.environ.get(n)]
+    missing = [n for n in names if not environ.get(n)]
     if missing:
         print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
         return 2
     try:
         token = exchange_code(
-            os.environ["EMBEDDED_SIGNUP_CODE"],
-            os.environ["META_APP_ID"],
-            os.environ["META_APP_SECRET"],
-            graph_base=os.environ.get("GRAPH_API_BASE", GRAPH_BASE),
+            environ["EMBEDDED_SIGNUP_CODE"],
+            environ["META_APP_ID"],
+            environ["META_APP_SECRET"],
+            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
         )
     except ExchangeFailed as exc:
         print(f"exchange failed: {exc}", file=sys.stderr)
@@ -93,4 +101,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(dict(os.environ)))

@@ -59,7 +59,8 @@ class Answer:
 
 
 class _RedactSecrets(logging.Filter):
-    _secret = re.compile(r"((?:input_token|access_token|appsecret_proof)=)[^&\s\"']+")
+    # The lookbehind keeps `error_code=` and the like readable; `code` is an Embedded Signup code.
+    _secret = re.compile(r"((?<![\w])(?:input_token|access_token|appsecret_proof|client_secret|code)=)[^&\s\"']+")
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = self._secret.sub(r"\1***", record.getMessage()), ()
@@ -81,7 +82,9 @@ def graph_url(path: str, base_url: str = DEFAULT_BASE_URL) -> str:
     return base_url.rstrip("/") + API_VERSION + path
 
 
-SECRET_PARAMS = ("input_token", "access_token", "appsecret_proof")
+# Query parameters that carry a secret: tokens, the proof, and the OAuth code exchange's app
+# secret and single-use code.
+SECRET_PARAMS = ("input_token", "access_token", "appsecret_proof", "client_secret", "code")
 
 
 def secrets_in(headers: Mapping[str, str], params: Mapping[str, Any]) -> list[str]:

@@ -144,11 +144,13 @@ def test_the_doctor_uses_public_functions_and_reaches_mockgraph_through_one_seam
             assert not node.attr.startswith("_"), f"line {node.lineno}: private startup_check.{node.attr}"
 
 
-def test_guide_links_point_at_real_sections(site):
+def test_guide_links_point_at_real_sections(site, monkeypatch):
     """Every link the doctor prints, for every demo token, lands on a section of the built guide."""
     from snippets import doctor as doctor_module
 
-    assert doctor_module.GUIDE == site_url() + "whatsapp-permissions-guide/"
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert doctor_module.DEFAULT_SITE_URL == site_url(), "the doctor's default must be mkdocs.yml's"
+    guide = doctor_module.DEFAULT_SITE_URL + doctor_module.GUIDE_PAGE
     page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
     links = set()
     for name in DEMO_TOKENS:
@@ -157,7 +159,7 @@ def test_guide_links_point_at_real_sections(site):
     assert len(links) >= 4
     for link in links:
         url, _, anchor = link.partition("#")
-        assert url == doctor_module.GUIDE and f'id="{anchor}"' in page, f"{link} leads nowhere"
+        assert url == guide and f'id="{anchor}"' in page, f"{link} leads nowhere"
 
 
 def test_the_command_line_entry_point_works():
@@ -181,3 +183,48 @@ def test_the_page_shows_the_real_output(request, site):
     result = subprocess.run(["bash", str(script)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
     check_golden(request.config, SNIPPETS / "output" / "doctor.management-only.txt", result.stdout)
     assert "doctor.management-only.txt" in (site / "troubleshooting" / "index.html").read_text()
+
+
+def test_links_follow_site_url_read_from_the_environment_given_to_main():
+    published = "https://guide.example.org/whatsapp/"
+    for site in (published, published.rstrip("/")):
+        verdict = json.loads(doctor("--mock", "--demo-token", "no-assets", "--json", env={"SITE_URL": site}).stdout)
+        links = [p["guide"] for p in verdict["problems"]] + [p["needs"]["guide"] for p in verdict["problems"]]
+        assert links and all(link.startswith(published) and "//whatsapp-" not in link for link in links), links
+    bad = doctor("--mock", "--json", env={"SITE_URL": "guide.example.org"})
+    assert bad.returncode == 2 and "SITE_URL" in json.loads(bad.stdout)["reason"]
+    assert "SITE_URL must be" in bad.stderr
+
+
+def test_a_refused_asset_names_the_permission_the_operation_map_gives():
+    """no-assets: Graph answers 200 on the WABA and the phone number; the doctor names what each
+    call needs, as the shipped map says, with its basis and a link to the operation's row."""
+    from snippets.doctor import DEFAULT_SITE_URL
+
+    operations = json.loads((SNIPPETS / "operation_permissions.json").read_text(encoding="utf-8"))["operations"]
+    verdict = json.loads(doctor("--mock", "--demo-token", "no-assets", "--json").stdout)
+    named = {p["needs"]["operation"]: p["needs"] for p in verdict["problems"]}
+    assert set(named) == {"GET /{waba-id}", "GET /{phone-number-id}"}
+    for operation, needs in named.items():
+        entry = operations[operation]
+        assert needs["permissions"] == entry["permissions"] and needs["stated_by_meta"] == entry["stated"]
+        assert needs["guide"] == f"{DEFAULT_SITE_URL}endpoint-permissions/#op-{entry['id']}"
+        for permission in entry["permissions"]:
+            assert permission in needs["says"]
+    text = doctor("--mock", "--demo-token", "no-assets").stdout
+    assert "needs      GET /{waba-id} needs whatsapp_business_management (Meta states this)." in text
+
+
+def test_the_permission_wording_says_and_or_or_and_whose_claim_it_is():
+    from snippets.doctor import load_operations, permission_needed
+
+    operations = load_operations()
+
+    all_of = next(op for op, e in operations.items() if e["all_required"] and len(e["permissions"]) > 1)
+    any_of = next(op for op, e in operations.items() if not e["all_required"] and len(e["permissions"]) > 1)
+    inferred = next(op for op, e in operations.items() if not e["stated"] and e["permissions"])
+    assert " and ".join(operations[all_of]["permissions"]) in permission_needed(all_of)["says"]
+    assert " or ".join(operations[any_of]["permissions"]) in permission_needed(any_of)["says"]
+    assert "the guide's inference; Meta does not state it" in permission_needed(inferred)["says"]
+    assert permission_needed("GET /debug_token") is None  # the map names no permission for it
+    assert permission_needed("GET /no/such/operation") is None

@@ -1,8 +1,10 @@
 """Every network snippet against servers that misbehave like real networks, proxies and Graph.
 
-One parametrized test: each server behaviour (the rows of EXPECTED) times each network snippet
-(SNIPPETS). For every cell it asserts the outcome in the table, that nothing but a documented
-exception (or exit status) comes out, that a message is POSTed more than once only when Graph said
+Two parametrized tests: each server behaviour (the rows of EXPECTED) times each network snippet
+(SNIPPETS_UNDER_TEST), and the same behaviours times the onboarding snippets (ONBOARDING_EXPECTED,
+whose columns ask whether the code is still good or the action may have happened). For every
+cell it asserts the outcome in the table, that nothing but a documented exception (or exit
+status) comes out, that a message is POSTed more than once only when Graph said
 it was not accepted, that the call ends within its deadline, and that no token, app secret, app
 token or appsecret_proof reaches stdout, stderr, an exception's text, repr or traceback, or a DEBUG
 log record (the echoing gateway aside for curl, which prints what the server sends).
@@ -20,9 +22,9 @@ from urllib.parse import quote
 import pytest
 
 from mockgraph import DEMO_APP, token_value
-from snippets import doctor, graph_errors, sender, startup_check
+from snippets import doctor, exchange_code, graph_errors, send_from_test_number, sender, startup_check, subscribe_app
 from support.credentials import secrets_of
-from support.hostile_server import BEHAVIOURS, HostileServer, closed_port, throttled_once
+from support.hostile_server import BEHAVIOURS, HOSTILE_BUSINESS_TOKEN, HostileServer, closed_port, throttled_once
 from support.shell_examples import SNIPPETS, run_shell_example
 
 pytestmark = pytest.mark.examples
@@ -250,3 +252,132 @@ def test_an_echoed_secret_is_masked_plain_and_url_encoded():
     for secret in all_secrets() + ["f" * 64]:
         assert secret not in masked
     assert DEMO_APP.id in masked  # the app ID is not a secret, and debug_token's answer needs it intact
+
+
+# ---------------------------------------------------------------------------------------------
+# The onboarding snippets: the Embedded Signup code exchange, the webhook subscription and the
+# test-number send. Their questions differ from the sender's, so they get their own table: is the
+# code still good, may the subscription have been made, may the message have gone out?
+SPENT, UNSENT = "ExchangeFailed:code-may-be-spent", "ExchangeFailed:code-unused"
+NOT_DONE, MAYBE_DONE = "GraphCallFailed:not-done", "GraphCallFailed:maybe-done"
+NOT_SENT, MAYBE_SENT = "SendFailed", "MaybeSent"
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    exchange: str  # exchange_code.exchange_code
+    subscribe: str  # subscribe_app.subscribe_app
+    send: str  # send_from_test_number.send_hello_world
+
+
+ANSWERED = Onboarding(OK, OK, OK)
+NEVER_LEFT = Onboarding(UNSENT, NOT_DONE, NOT_SENT)
+LOST = Onboarding(SPENT, MAYBE_DONE, MAYBE_SENT)  # the request left; no readable answer came back
+REFUSED = Onboarding(SPENT, NOT_DONE, NOT_SENT)  # Graph (or a proxy) said no: nothing was done
+
+ONBOARDING_EXPECTED: dict[str, Onboarding] = {
+    "healthy": ANSWERED,
+    "refused": NEVER_LEFT,
+    "tls-garbage": NEVER_LEFT,
+    "reset-after-request": LOST,
+    "close-after-request": LOST,
+    "read-timeout": LOST,
+    "drip-body-1-byte": LOST,
+    "drip-headers-1-byte": LOST,
+    "html-502": LOST,
+    "non-json-200": LOST,
+    "empty-200": LOST,
+    "empty-object-200": LOST,
+    "json-list-200": LOST,
+    "json-null-200": LOST,
+    "wrong-types-200": LOST,
+    "missing-keys-200": LOST,
+    "error-null-200": LOST,
+    "redirect-301": REFUSED,
+    "redirect-302": REFUSED,
+    "redirect-307": REFUSED,
+    "huge-body-200": LOST,
+    "429-retry-after-15": REFUSED,
+    "429-retry-after-3600": REFUSED,
+    "429-plain": REFUSED,
+    "500-graph-code-2": REFUSED,
+    "500-plain": LOST,
+    "502-graph-code-2": REFUSED,
+    "502-plain-html": LOST,
+    "503-graph-code-2": REFUSED,
+    "503-plain": LOST,
+    "throttled-forever-130429": REFUSED,
+    **{f"throttled-once-{code}": REFUSED for code in RETRYABLE_CODES},  # no automatic second try
+    "190-463-expired": REFUSED,
+    "190-467-invalid": REFUSED,
+    "190-on-debug-token": ANSWERED,  # none of these calls debug_token
+    "200-with-subcode": REFUSED,
+    "code-10": REFUSED,
+    "code-100": REFUSED,
+    "code-131047": REFUSED,
+    "code-131026": REFUSED,
+    "echoing-gateway": REFUSED,
+}
+SIGNUP_CODE = "DEMO-es-code-hostile-0001"
+ONBOARDING_SNIPPETS = ["exchange_code", "subscribe_app", "send_from_test_number"]
+
+
+def test_the_onboarding_table_has_a_row_for_every_behaviour():
+    assert set(ONBOARDING_EXPECTED) == set(EXPECTED)
+
+
+def run_onboarding(snippet: str, base_url: str) -> tuple[str, BaseException | None]:
+    """Call one onboarding function as a reader would; only its documented exceptions are caught."""
+    try:
+        if snippet == "exchange_code":
+            token = exchange_code.exchange_code(SIGNUP_CODE, DEMO_APP.id, DEMO_APP.secret, base_url=base_url, deadline=DEADLINE)
+            assert token == HOSTILE_BUSINESS_TOKEN
+        elif snippet == "subscribe_app":
+            assert subscribe_app.subscribe_app("200000000000001", TOKEN, base_url=base_url, deadline=DEADLINE) is None
+        else:
+            message_id = send_from_test_number.send_hello_world(
+                "300000000000001", "+15550100123", TOKEN, base_url=base_url, deadline=DEADLINE
+            )
+            assert message_id == "wamid.HOSTILE0001"
+    except exchange_code.ExchangeFailed as exc:
+        return (UNSENT if exc.code_unused else SPENT), exc
+    except subscribe_app.GraphCallFailed as exc:
+        return (MAYBE_DONE if exc.maybe_done else NOT_DONE), exc
+    except (send_from_test_number.SendFailed, send_from_test_number.MaybeSent) as exc:
+        return type(exc).__name__, exc
+    return OK, None
+
+
+@pytest.mark.parametrize("snippet", ONBOARDING_SNIPPETS)
+@pytest.mark.parametrize("mode", list(ONBOARDING_EXPECTED))
+def test_onboarding_snippet_against_a_hostile_server(mode, snippet, hostile_server, capsys, caplog):
+    caplog.set_level(logging.DEBUG)
+    base_url, server, other_host = start(mode, hostile_server)
+    began = time.monotonic()
+    outcome, exc = run_onboarding(snippet, base_url)
+    elapsed = time.monotonic() - began
+    wanted = getattr(ONBOARDING_EXPECTED[mode], {"exchange_code": "exchange", "subscribe_app": "subscribe"}.get(snippet, "send"))
+
+    assert outcome == wanted, f"{mode} / {snippet}: expected {wanted}, got {outcome}: {exc!r}"
+    assert elapsed < DEADLINE + SLACK, f"{mode} / {snippet}: took {elapsed:.2f} s"
+    # One request each, never repeated: an OAuth code must not be used twice, and a POST may have been taken.
+    received = server.received if server else []
+    assert len(received) <= 1, f"{mode} / {snippet}: {len(received)} requests"
+    if outcome in (MAYBE_DONE, MAYBE_SENT, SPENT):
+        assert len(received) == 1, "an outcome that may have taken effect comes from exactly one request"
+    if other_host is not None:
+        assert other_host.received == [], "a redirect was followed to another host"
+    if exc is not None:
+        assert exc.__cause__ is None and exc.__context__ is None, "requests' URL-bearing exception is chained"
+        text = str(exc)
+        assert ".." not in text and ". ." not in text, f"doubled punctuation: {text}"
+        decision = getattr(exc, "decision", None)
+        if decision is not None and decision.retryable:
+            assert "try again later" in text, "a throttled call says so, from the classifier's verdict"
+
+    out, err = capsys.readouterr()
+    extra = "".join(traceback.format_exception(exc)) if exc else ""
+    texts = [out, err, extra, str(exc), repr(exc)] + [r.getMessage() for r in caplog.records]
+    for secret in all_secrets() + [SIGNUP_CODE, quote(SIGNUP_CODE, safe="")]:
+        for text in texts:
+            assert secret not in text, f"{mode} / {snippet}: a secret leaked into: {text[:300]}"

@@ -95,10 +95,27 @@ def test_every_snippet_function_defaults_to_metas_host():
     """Where a function takes a base URL, its default is https://graph.facebook.com."""
     import inspect
 
-    from snippets import doctor, graph_http, sender, startup_check
+    from snippets import (
+        doctor,
+        exchange_code,
+        graph_call,
+        graph_http,
+        send_from_test_number,
+        sender,
+        startup_check,
+        subscribe_app,
+    )
 
-    for module in (graph_http, sender, startup_check, doctor):
+    modules = (graph_http, graph_call, sender, startup_check, doctor, exchange_code, subscribe_app, send_from_test_number)
+    for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             parameter = inspect.signature(function).parameters.get("base_url")
             if parameter is not None and function.__module__ == module.__name__:
                 assert parameter.default == "https://graph.facebook.com", f"{module.__name__}.{name}"
+
+
+def test_the_python_snippets_take_the_version_pin_from_graph_http_only(guide):
+    """One place to bump: a second version literal in a Python snippet would drift from graph_http's."""
+    pinned = guide["graph_api"]["pinned_version"]
+    naming = sorted(p.name for p in (ROOT / "snippets").glob("*.py") if f"/{pinned}" in p.read_text(encoding="utf-8"))
+    assert naming == ["graph_http.py"]

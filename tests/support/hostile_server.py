@@ -18,6 +18,7 @@ from typing import Callable
 from mockgraph import DEMO_APP
 
 WABA_ID, PHONE_ID = "200000000000001", "300000000000001"
+HOSTILE_BUSINESS_TOKEN = "EAAGhostileBusinessToken0001"
 HOLD_SECONDS = 5.0  # how long "silent" behaviours keep a connection open; far past any test deadline
 
 
@@ -39,6 +40,12 @@ def healthy(request: Received) -> tuple[int, dict]:
         return 200, {"data": data}
     if path.endswith("/me/permissions"):
         return 200, {"data": [{"permission": "whatsapp_business_messaging", "status": "granted"}]}
+    if path.endswith("/oauth/access_token"):  # an Embedded Signup code exchanged
+        return 200, {"access_token": HOSTILE_BUSINESS_TOKEN, "token_type": "bearer"}
+    if path.endswith("/subscribed_apps"):
+        if request.method == "POST":
+            return 200, {"success": True}
+        return 200, {"data": [{"whatsapp_business_api_data": {"id": DEMO_APP.id, "name": DEMO_APP.name}}]}
     if request.method == "POST" and path.endswith("/messages"):
         contacts = [{"input": "+15550100123", "wa_id": "15550100123"}]
         return 200, {"messaging_product": "whatsapp", "contacts": contacts, "messages": [{"id": "wamid.HOSTILE0001"}]}
