@@ -152,14 +152,23 @@ def test_guide_links_point_at_real_sections(site, monkeypatch):
     assert doctor_module.DEFAULT_SITE_URL == site_url(), "the doctor's default must be mkdocs.yml's"
     guide = doctor_module.DEFAULT_SITE_URL + doctor_module.GUIDE_PAGE
     page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
-    links = set()
+    operations_page = (site / "endpoint-permissions" / "index.html").read_text(encoding="utf-8")
+    links, needs = set(), set()
     for name in DEMO_TOKENS:
         verdict = json.loads(doctor("--mock", "--demo-token", name, "--json").stdout)
-        links |= {item["guide"] for item in verdict["problems"] + verdict["warnings"]}
-    assert len(links) >= 4
+        for item in verdict["problems"] + verdict["warnings"]:
+            assert item.get("guide"), f"{name}: {item['what']!r} gives the reader no link"
+            links.add(item["guide"])
+            if "needs" in item:
+                needs.add(item["needs"]["guide"])
+    assert needs, "a refused call (the no-assets token) must link to the permission it needs"
     for link in links:
         url, _, anchor = link.partition("#")
         assert url == guide and f'id="{anchor}"' in page, f"{link} leads nowhere"
+    for link in needs:
+        url, _, anchor = link.partition("#")
+        assert url == doctor_module.DEFAULT_SITE_URL + "endpoint-permissions/", link
+        assert f'id="{anchor}"' in operations_page, f"{link} leads nowhere"
 
 
 def test_the_command_line_entry_point_works():

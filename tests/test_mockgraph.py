@@ -159,7 +159,9 @@ def test_unknown_path_gets_unsupported_get_request(mock):
 def test_every_response_carries_the_served_version_and_a_trace_id(mock):
     response = call(mock.base_url, "GET /{waba-id}/phone_numbers", "healthy")
     assert response.headers["facebook-api-version"] == PINNED
-    assert json.loads(response.headers["x-business-use-case-usage"])[OWN_WABA][0]["call_count"] >= 0
+    # Facts §8: keyed by the business object's id, each entry with Graph's usage fields.
+    (usage,) = json.loads(response.headers["x-business-use-case-usage"])[OWN_WABA]
+    assert set(usage) == {"type", "call_count", "total_cputime", "total_time", "estimated_time_to_regain_access"}
     assert response.headers["x-fb-trace-id"]
 
 
