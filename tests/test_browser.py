@@ -250,7 +250,11 @@ def test_a_reader_with_an_error_reaches_its_fix_from_the_home_page_in_two_clicks
     page = open_page(context, site_url)
     page.locator("article .grid a[href$='graph-api-errors/#all-error-codes']").first.click()
     page.wait_for_url("**/graph-api-errors/#all-error-codes")
-    assert page.locator("#graph-errors-table").is_visible()
+    # The overview: category tabs, the first one active, each code linking to its own section.
+    overview = page.locator("article .tabbed-set").first
+    assert overview.is_visible()
+    overview.locator("a[href$='#131047']:visible").first.click()
+    assert urlsplit(page.url).fragment == "131047" and page.locator("[id='131047']").is_visible()
 
 
 def test_fact_tables_become_cards_without_sideways_scroll_at_375px(browser, site_url):

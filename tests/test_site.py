@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from guide_data.site import site_url
 from support.page_examples import included_file, python_blocks
-from support.paths import ROOT
+from support.paths import ROOT, SHARED
 from support.project import build_site, copy_project
 from support.site_pages import snippet_text, title_source
 
@@ -298,7 +298,7 @@ def test_a_fork_sets_its_address_with_site_url(tmp_path):
 
 # -- Sourced statements, dated statements, seed anchors, labelled responses (issue 14) ----------
 
-SEED = ROOT.parent / "shared" / "seed" / "whatsapp-permissions-guide.md"
+SEED = SHARED / "seed" / "whatsapp-permissions-guide.md"
 QUOTE_MARKS = ("“", "”", '"')
 
 

@@ -20,7 +20,7 @@ import guide_data
 from guide_data import drift
 from mockgraph import GraphMock
 from support.openapi import OPENAPI_SPEC
-from support.paths import ROOT
+from support.paths import ROOT, SHARED
 
 pytestmark = pytest.mark.bump
 
@@ -44,7 +44,7 @@ def test_bumping_the_pinned_version_is_one_yaml_edit_plus_one_command(tmp_path, 
     pinned, target = guide["graph_api"]["pinned_version"], bump_target(guide)
     project = tmp_path / "clone"
     shutil.copytree(ROOT, project, ignore=NOT_COPIED)
-    env = {**os.environ, "META_OPENAPI_SPEC": str(OPENAPI_SPEC), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "SHARED_DIR": str(SHARED), "META_OPENAPI_SPEC": str(OPENAPI_SPEC), "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PYTHONPATH", None)
 
     # 1. The YAML edit.
