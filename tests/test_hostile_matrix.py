@@ -27,7 +27,7 @@ from support.credentials import secrets_of
 from support.hostile_server import BEHAVIOURS, HOSTILE_BUSINESS_TOKEN, HostileServer, closed_port, throttled_once
 from support.shell_examples import SNIPPETS, run_shell_example
 
-pytestmark = pytest.mark.examples
+pytestmark = [pytest.mark.examples, pytest.mark.slow]
 
 TOKEN = token_value("healthy")
 DOCTOR_DEADLINE = 1.0  # the doctor makes up to three calls in a healthy run

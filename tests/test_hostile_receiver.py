@@ -18,7 +18,7 @@ import pytest
 from mockgraph import DEMO_APP, webhooks
 from support.paths import ROOT
 
-pytestmark = pytest.mark.examples
+pytestmark = [pytest.mark.examples, pytest.mark.slow]
 
 VERIFY_TOKEN = "hostile-verify-token-77aa"
 DEADLINE = 1.0  # the receiver's request_deadline here; its default is 10 s

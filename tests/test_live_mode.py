@@ -4,10 +4,14 @@ credentials in the environment, `pytest --live` runs and passes; without --live 
 import subprocess
 import sys
 
+import pytest
+
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 from support.credentials import env_without_credentials
 from support.paths import ROOT
+
+pytestmark = pytest.mark.slow  # the fast loop skips it; the full run and CI do not
 
 
 def run_live(env_extra, *args):

@@ -4,6 +4,8 @@ comes from a file in snippets/ (byte for byte) or is a literal example rendered 
 from __future__ import annotations
 
 import ast
+import copy
+import functools
 import re
 import subprocess
 import sys
@@ -20,7 +22,9 @@ from support.project import build_site, copy_project
 from support.site_pages import snippet_text, title_source
 
 
+@functools.lru_cache(maxsize=4)
 def pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every built page, parsed once per site directory (the tests only read them)."""
     return {
         str(path.relative_to(site)): BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         for path in site.rglob("index.html")
@@ -30,6 +34,7 @@ def pages(site: Path) -> dict[str, BeautifulSoup]:
 
 def cell_text(cell) -> str:
     """A cell's text as a reader sees it: <br> is a space, <wbr> (a line-break hint) is nothing."""
+    cell = copy.copy(cell)  # the parsed pages are shared between tests: never edit them
     for br in cell.find_all("br"):
         br.replace_with(" ")
     return " ".join(cell.get_text("").split())
@@ -103,6 +108,7 @@ def test_every_page_shows_the_pinned_version_and_its_own_last_verified_date(site
         assert banner.select_one("time")["datetime"] == str(expected), f"{name}: wrong last-verified date"
 
 
+@pytest.mark.slow  # builds the site a second time
 def test_data_values_are_escaped_not_injected(tmp_path, guide):
     """A |, * or <script> in the data renders as text: no broken table, no markup, no script."""
     project = copy_project(tmp_path / "project")
@@ -197,7 +203,8 @@ RETRACTED_CLAIMS = [
 
 def test_no_page_repeats_a_retracted_claim(site):
     """The changelog may name what was retracted; no other part of a page may claim it."""
-    for name, soup in pages(site).items():
+    for name, parsed in pages(site).items():
+        soup = copy.copy(parsed)  # pages() is shared between tests: cut the copy, not the original
         changelog = soup.select_one("h2#changelog")
         while changelog is not None and changelog.next_sibling is not None:
             changelog.next_sibling.extract()
@@ -286,6 +293,7 @@ def test_canonical_links_use_the_configured_site_url(site):
         assert canonical(soup) == base + name.removesuffix("index.html"), name
 
 
+@pytest.mark.slow  # builds the site a second time
 def test_a_fork_sets_its_address_with_site_url(tmp_path):
     fork = "https://someone.github.io/a-fork/"
     result = build_site(ROOT, tmp_path / "site", env={"SITE_URL": fork})

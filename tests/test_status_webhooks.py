@@ -46,6 +46,7 @@ def statuses_of(payload: dict) -> list[dict]:
 
 
 # -- the examples on the page ---------------------------------------------------------------------
+@pytest.mark.slow  # drives the mock once per code and way of arriving
 def test_every_example_file_is_what_the_mock_produces_and_every_code_has_one(guide):
     folder = guide_data.ROOT / GOLDEN_DIR
     expected = error_examples.expected_files(guide)

@@ -20,6 +20,8 @@ import guide_data
 from mockgraph.demo import OWN_PHONE, OWN_WABA, token_value
 from mockgraph.server import CHANNEL_TIMEOUT
 
+pytestmark = pytest.mark.slow  # the fast loop skips it; the full run and CI do not
+
 VERSION = guide_data.pinned_version()
 SECRET_MARK = "input_token=" + "S" * 40
 ANSWER_WITHIN = 15.0  # seconds; generous for a loaded 2-core machine, far below "never"
