@@ -458,6 +458,16 @@ def validate(data: Any, source: Path | str = DATA_FILE) -> dict:
     return data
 
 
+def write_generated(target: Path, text: str) -> int:
+    """Write a file generated from the YAML unless it already holds exactly that text; say which."""
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        print(f"{target.relative_to(ROOT)} is up to date")
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
 def load(path: Path | str | None = None) -> dict:
     """Load and validate the data file (the default file is parsed once per process)."""
     return _load_cached(str(Path(path) if path else DATA_FILE))

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from guide_data import ROOT, load
+from guide_data import ROOT, load, write_generated
 
 ACTIONS_FILE = ROOT / "snippets" / "graph_error_actions.json"
 
@@ -45,13 +45,7 @@ def render(data: dict | None = None) -> str:
 
 
 def main(target: Path = ACTIONS_FILE) -> int:
-    text = render()
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        print(f"{target.relative_to(ROOT)} is up to date")
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
-    return 0
+    return write_generated(target, render())
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from guide_data import NOT_STATED, ROOT, load, required_permissions, requires_all
+from guide_data import NOT_STATED, ROOT, load, required_permissions, requires_all, write_generated
 
 MAP_FILE = ROOT / "snippets" / "operation_permissions.json"
 
@@ -39,13 +39,7 @@ def render(data: dict | None = None) -> str:
 
 
 def main(target: Path = MAP_FILE) -> int:
-    text = render()
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        print(f"{target.relative_to(ROOT)} is up to date")
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
-    return 0
+    return write_generated(target, render())
 
 
 if __name__ == "__main__":

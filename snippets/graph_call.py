@@ -28,17 +28,11 @@ except ImportError:  # run beside its siblings as plain files
     import graph_http  # type: ignore[no-redef,import-not-found]
 
 
-def sentence(text: str) -> str:
-    """One sentence with exactly one full stop, whatever punctuation Graph ended its text with."""
-    text = text.strip().rstrip(".!;: ")
-    return (text or "No details given") + "."
-
-
 def describe(decision: graph_errors.Decision) -> str:
     """ "Graph error 100/33 (Invalid parameter): <details>." — built from the classifier's fields."""
     said = f"Graph error {decision.code}" + (f"/{decision.subcode}" if decision.subcode else "")
     said += f" ({decision.title})" if decision.title else ""
-    said = f"{said}: {sentence(decision.details)}" if decision.details else f"{said}."
+    said = f"{said}: {graph_errors.sentence(decision.details)}" if decision.details else f"{said}."
     todo = {
         graph_errors.RETRY_WITH_BACKOFF: " Throttled or temporary: try again later.",
         graph_errors.RETRY_AFTER_WAIT: " Throttled or temporary: try again later.",
@@ -89,7 +83,7 @@ def call(
             read_timeout=deadline,
         )
     except graph_http.Unreachable as exc:
-        failure = CallFailed(sentence(exc.reason), may_have_acted=exc.request_sent, sent=exc.request_sent)
+        failure = CallFailed(graph_errors.sentence(exc.reason), may_have_acted=exc.request_sent, sent=exc.request_sent)
     finally:
         session.close()
     if failure:

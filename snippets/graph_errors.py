@@ -46,6 +46,12 @@ class Decision:
         return self.action in (RETRY_WITH_BACKOFF, RETRY_AFTER_WAIT)
 
 
+def sentence(text: str) -> str:
+    """One sentence with exactly one full stop, whatever punctuation Graph ended its text with."""
+    text = text.strip().rstrip(".!;: ")
+    return (text or "No details given") + "."
+
+
 def load_table(path: Path = _TABLE_FILE) -> dict[int, dict[str, Any]]:
     """The code -> {action, title[, wait, range_to, subcodes]} table shipped beside this module."""
     document = json.loads(path.read_text(encoding="utf-8"))

@@ -69,23 +69,17 @@ class MaybeSent(Exception):
 
     def __init__(self, reason: str, attempts: int = 1) -> None:
         super().__init__(
-            f"The message may have been sent: {sentence(reason)} It was not sent again. Check its status "
+            f"The message may have been sent: {graph_errors.sentence(reason)} It was not sent again. Check its status "
             "webhook (sent, delivered or failed) before sending it again."
         )
         self.reason, self.attempts = reason, attempts
-
-
-def sentence(text: str) -> str:
-    """One sentence with exactly one full stop, whatever punctuation Graph ended its text with."""
-    text = text.strip().rstrip(".!;: ")
-    return (text or "No details given") + "."
 
 
 def advice(decision: graph_errors.Decision) -> str:
     """What to tell the operator about a Graph error, from the classifier's action (never message text)."""
     said = f"Graph error {decision.code}" + (f"/{decision.subcode}" if decision.subcode else "")
     said += f" ({decision.title})" if decision.title else ""
-    detail = f" {sentence(decision.details)}" if decision.details else ""
+    detail = f" {graph_errors.sentence(decision.details)}" if decision.details else ""
     todo = {
         graph_errors.RETRY_WITH_BACKOFF: "Throttled or temporary: retry later with backoff.",
         graph_errors.RETRY_AFTER_WAIT: "Wait before sending to this recipient again.",
@@ -151,7 +145,7 @@ def send_message(
             if unreachable.request_sent:
                 raise MaybeSent(unreachable.reason, attempts)
             failure = WhatsAppError(
-                f"{sentence(unreachable.reason)} The message was not sent; check connectivity.",
+                f"{graph_errors.sentence(unreachable.reason)} The message was not sent; check connectivity.",
                 retryable=True,
                 attempts=attempts,
             )

@@ -45,12 +45,6 @@ class GraphUnavailable(RuntimeError):
     """The check could not run (network, deadline, proxy, outage, throttling, unreadable answer). Retry later."""
 
 
-def sentence(text: str) -> str:
-    """One sentence with exactly one full stop, whatever punctuation Graph ended its text with."""
-    text = text.strip().rstrip(".!;: ")
-    return (text or "No details given") + "."
-
-
 def graph_get(
     path: str,
     access_token: str,
@@ -76,7 +70,7 @@ def graph_get(
             read_timeout=timeout,
         )
     except graph_http.Unreachable as exc:
-        failure: str | None = f"{sentence(exc.reason)} Check connectivity and retry."
+        failure: str | None = f"{graph_errors.sentence(exc.reason)} Check connectivity and retry."
     else:
         failure = None
     finally:
@@ -89,7 +83,7 @@ def graph_get(
     if isinstance(error, dict):
         decision = graph_errors.classify(error)
         said = f"Graph error {decision.code}" + (f"/{decision.subcode}" if decision.subcode else "")
-        said += f": {sentence(decision.details)}" if decision.details else "."
+        said += f": {graph_errors.sentence(decision.details)}" if decision.details else "."
         if decision.retryable:
             raise GraphUnavailable(f"{said} Throttled or temporary: retry later.")
         raise TokenProblem(said, decision)
@@ -196,7 +190,7 @@ def check_whatsapp_token(
         error = data.get("error", {})
         reason = error.get("message") if isinstance(error.get("message"), str) else "no reason given"
         raise TokenProblem(
-            f"The token is not valid (code {error.get('code')}, subcode {error.get('subcode')}): {sentence(reason)} "
+            f"The token is not valid (code {error.get('code')}, subcode {error.get('subcode')}): {graph_errors.sentence(reason)} "
             "Generate a new token."
         )
     if data["app_id"] != str(app_id):
