@@ -18,7 +18,7 @@ from typing import Callable
 from mockgraph import DEMO_APP
 
 WABA_ID, PHONE_ID = "200000000000001", "300000000000001"
-HOSTILE_BUSINESS_TOKEN = "EAAGhostileBusinessToken0001"
+HOSTILE_BUSINESS_TOKEN = "PLACEHOLDER-business-token-from-a-hostile-server"  # never a real token shape
 HOLD_SECONDS = 5.0  # how long "silent" behaviours keep a connection open; far past any test deadline
 
 
