@@ -105,7 +105,7 @@ def mask(text: str, secrets: list[str]) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    if value and value.strip().isdigit():
+    if value and value.strip().isascii() and value.strip().isdecimal():  # "²" is a digit to isdigit()
         return float(value.strip())
     return None  # an HTTP date or garbage: the caller's own backoff applies
 
@@ -171,6 +171,10 @@ def request(
         except (requests.RequestException, HTTPError, OSError) as exc:  # urllib3 raises its own while streaming
             kind = type(exc).__name__
             outcome["failure"] = Unreachable(f"The request was sent but the answer broke off ({kind})", True)
+        except Exception as exc:  # anything else an odd answer causes: report it now, not at the deadline
+            outcome["failure"] = Unreachable(
+                f"The request was sent but its answer could not be read ({type(exc).__name__})", True
+            )
         finally:
             response.close()
 
@@ -199,6 +203,6 @@ def _read(response: requests.Response, deadline: float, max_body: int, secrets: 
     try:
         # Masked before parsing, so no text taken from the answer can carry a secret onwards.
         body = jsonlib.loads(mask(data.decode("utf-8", "replace"), secrets)) if data else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser recurses
         body = None
     return Answer(response.status_code, content_type, body, _retry_after(response.headers.get("Retry-After")))

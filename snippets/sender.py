@@ -214,7 +214,7 @@ if __name__ == "__main__":
             session,
             os.environ["WHATSAPP_PHONE_NUMBER_ID"],
             {"to": os.environ["WHATSAPP_TEST_RECIPIENT"], "type": "text", "text": {"body": "Hello from the sender"}},
-            base_url=os.environ.get("GRAPH_API_BASE", DEFAULT_BASE_URL),
+            base_url=os.environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,  # unset or empty: Graph itself
         )
     except (WhatsAppError, MaybeSent) as exc:
         raise SystemExit(f"{type(exc).__name__}: {exc}") from None

@@ -218,7 +218,7 @@ if __name__ == "__main__":
             os.environ["WHATSAPP_TOKEN"],
             os.environ["META_APP_ID"],
             os.environ["META_APP_SECRET"],
-            base_url=os.environ.get("GRAPH_API_BASE", DEFAULT_BASE_URL),
+            base_url=os.environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,  # unset or empty: Graph itself
         )
     except (TokenProblem, GraphUnavailable) as exc:
         raise SystemExit(f"{type(exc).__name__}: {exc}") from None

@@ -38,6 +38,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import socket
 import sys
 import threading
@@ -261,7 +262,7 @@ class WebhookHandler(BaseHTTPRequestHandler):
         if length is None:
             self._reply(411, "Content-Length required")
             return None
-        if not length.strip().isdigit():
+        if not (length.strip().isascii() and length.strip().isdecimal()):  # "²" is a digit to isdigit()
             self._reply(400, "bad Content-Length")
             return None
         if int(length) > limit:
@@ -277,11 +278,11 @@ class WebhookHandler(BaseHTTPRequestHandler):
         body = bytearray()
         while True:
             size_line = self.rfile.readline(100).split(b";")[0].strip()
-            try:
-                size = int(size_line, 16)
-            except ValueError:
+            # Hex digits only: int(x, 16) also takes "-5", "+a", "0x10" and "1_0".
+            if not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", size_line):
                 self._reply(400, "bad chunk")
                 return None
+            size = int(size_line, 16)
             if len(body) + size > limit:
                 self._reply(413, f"body over {limit} bytes")
                 return None

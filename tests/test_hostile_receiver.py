@@ -105,6 +105,10 @@ ATTACKS = {
     "expect-100-continue-oversize": (b"POST /webhook HTTP/1.1\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n", "413"),
     "no-length": (b"POST /webhook HTTP/1.1\r\n\r\n" + EVENT, "411"),
     "negative-length": (b"POST /webhook HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "400"),
+    # "\xb2" (superscript two) passes str.isdigit() but is no number.
+    "superscript-length": (b"POST /webhook HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n", "400"),
+    # int("-5", 16) parses: a negative chunk size must not reach rfile.read().
+    "negative-chunk-size": (b"POST /webhook HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nxxxxx\r\n0\r\n\r\n", "400"),
     "unsigned": (b"POST /webhook HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % len(EVENT) + EVENT, "403"),
     "wrongly-signed": (signed(EVENT, "not-the-app-secret"), "403"),
     "signed-not-json": (signed(b"{not json"), "400"),
