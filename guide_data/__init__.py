@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -73,13 +74,12 @@ _text = {"type": "string", "minLength": 1}
 _url = {"type": "string", "pattern": "^https://"}
 _date = {"type": "date"}
 _optional_date = {"type": ["date", "null"]}
-_url = {"type": "string", "pattern": "^https://"}
 _confidence = {"enum": ["H", "M", "L"]}
 # Hosts whose pages count as Meta's own word (a quoted Meta statement must link to one of them).
 META_HOSTS = ("developers.facebook.com", "developers.secure.facebook.com", "www.facebook.com", "www.whatsapp.com")
 _meta_url = {
     "type": "string",
-    "pattern": r"^https://(developers\.facebook\.com|developers\.secure\.facebook\.com|www\.facebook\.com|www\.whatsapp\.com)/",
+    "pattern": r"^https://(" + "|".join(re.escape(host) for host in META_HOSTS) + ")/",
 }
 # The pages of the site, for page_last_verified: a key must name a file in docs/.
 TOPICS = (
@@ -153,7 +153,7 @@ _operation = {
         "token_types": {"oneOf": [{"type": "array", "minItems": 1, "items": {"enum": list(TOKEN_TYPES)}}, {"const": NOT_STATED}]},
         "advanced_access": {"enum": ["for other businesses' assets", "partner feature", "not involved"]},
         "business_management": {"type": "boolean"},
-        "confidence": {"enum": ["H", "M", "L"]},
+        "confidence": _confidence,
         "mock": {"enum": list(MOCK_MODES)},
     },
     # A stated permission carries its source; an unstated one carries the marked inference instead.

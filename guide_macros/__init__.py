@@ -78,6 +78,8 @@ def define_env(env: MacrosPlugin) -> None:
     guide_topics.register(env, data)  # sourced statements: topics, dated statements, App Review, token paths
     operations_macros.register(env, data)  # the operation -> permission reference (endpoint-permissions.md)
 
+    by_op = {o["op"]: o for o in data["operations"]}  # guide_data checks every listed endpoint has an entry
+
     @env.macro
     def permissions_table() -> str:
         rows = [
@@ -85,7 +87,8 @@ def define_env(env: MacrosPlugin) -> None:
                 code(p["name"]),
                 esc(p["enables"]),
                 esc(p["does_not_cover"]),
-                "<br>".join(code(e) for e in p["endpoints"]),
+                # Each endpoint links to its row of the operation map (endpoint-permissions.md).
+                "<br>".join(f'<a href="{operations_macros.href_from_a_page(by_op[e])}">{code(e)}</a>' for e in p["endpoints"]),
             ]
             for p in data["permissions"]
         ]

@@ -61,14 +61,6 @@ def http_text(row: dict) -> str:
     return status + (f" ({row['http_status_note']})" if "http_status_note" in row else "")
 
 
-def md_escape(text: str) -> str:
-    return guide_macros.md_escape(text)
-
-
-def _cell(text: str) -> str:
-    return md_escape(text)
-
-
 def overview_tabs(rows: list[dict]) -> str:
     """Content tabs (Material's built-in), one per category plus All: a compact table in each."""
     header = "| Code | Title | HTTP | Arrives | Client action |\n|---|---|---|---|---|"
@@ -79,7 +71,7 @@ def overview_tabs(rows: list[dict]) -> str:
             decision = decision_for(row)
             http = str(row["http_status"]) if row["http_status"] is not None else "–"
             lines.append(
-                f"| [{code_label(row)}](#{row['code']}) | {_cell(row['title'])} | {http} | "
+                f"| [{code_label(row)}](#{row['code']}) | {guide_macros.md_escape(row['title'])} | {http} | "
                 f"{row['arrives'].replace('_', ' ')} | `{decision.action}` |"
             )
         return "\n".join(lines)
@@ -109,16 +101,17 @@ def _fact_list(row: dict, decision: graph_errors.Decision) -> str:
     wait = f" Wait: {decision.wait}." if decision.wait else ""
     retry = "may be sent again unchanged" if decision.retryable else "is not sent again unchanged"
     items = [
-        f"**HTTP status:** {md_escape(http_text(row))}",
-        f"**Arrives:** {md_escape(arrives)}",
-        f"**Classifier decision:** `{decision.action}` ({ACTION_TEXT[decision.action]}; the request {retry}).{md_escape(wait)}",
+        f"**HTTP status:** {guide_macros.md_escape(http_text(row))}",
+        f"**Arrives:** {guide_macros.md_escape(arrives)}",
+        f"**Classifier decision:** `{decision.action}` ({ACTION_TEXT[decision.action]}; the request {retry})."
+        + guide_macros.md_escape(wait),
         f"**Source:** {source_link(row['source'])} ({row['confidence']} confidence)",
     ]
     if "title_note" in row:
-        items.append(f"**Title:** {md_escape(row['title_note'])}")
+        items.append(f"**Title:** {guide_macros.md_escape(row['title_note'])}")
     if "deprecated" in row:
         replaced = f" Replaced by [{row['replaced_by']}](#{row['replaced_by']})." if "replaced_by" in row else ""
-        items.append(f"**Deprecated:** {md_escape(row['deprecated'])}{replaced}")
+        items.append(f"**Deprecated:** {guide_macros.md_escape(row['deprecated'])}{replaced}")
     return "\n".join(f"- {item}" for item in items)
 
 
@@ -128,7 +121,7 @@ def _subcodes(row: dict) -> str:
     lines = ["| Subcode | Meaning | Client action |", "|---|---|---|"]
     for sub in row["subcodes"]:
         decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
-        lines.append(f"| {sub['subcode']} | {_cell(sub['meaning'])} | `{decision.action}` |")
+        lines.append(f"| {sub['subcode']} | {guide_macros.md_escape(sub['meaning'])} | `{decision.action}` |")
     return f"\n\nSubcodes ([source](<{row['subcodes_source']}>)):\n\n" + "\n".join(lines)
 
 
@@ -136,7 +129,8 @@ def _runtime_messages(row: dict) -> str:
     if "runtime_messages" not in row:
         return ""
     items = [
-        f"- “{md_escape(m['text'])}”: {md_escape(m['note'])} ([source](<{m['source']}>), {m['confidence']} confidence)"
+        f"- “{guide_macros.md_escape(m['text'])}”: {guide_macros.md_escape(m['note'])} "
+        f"([source](<{m['source']}>), {m['confidence']} confidence)"
         for m in row["runtime_messages"]
     ]
     return "\n\nMessages integrators see at run time:\n\n" + "\n".join(items)
@@ -159,12 +153,12 @@ def section(row: dict) -> str:
     code = row["code"]
     decision = decision_for(row)
     return (
-        f"### {code_label(row)}: {md_escape(row['title'])} {{ #{code} }}\n\n"
-        f"**Meta's text:** “{md_escape(row['meta_text'])}”\n{{ #error-{code} }}\n\n"
+        f"### {code_label(row)}: {guide_macros.md_escape(row['title'])} {{ #{code} }}\n\n"
+        f"**Meta's text:** “{guide_macros.md_escape(row['meta_text'])}”\n{{ #error-{code} }}\n\n"
         f"{_fact_list(row, decision)}\n\n"
-        f"**Cause.** {md_escape(row['cause'])}\n\n"
-        f"**Fix.** {md_escape(row['fix'])}\n\n"
-        f"**Prevention.** {md_escape(row['prevention'])}"
+        f"**Cause.** {guide_macros.md_escape(row['cause'])}\n\n"
+        f"**Fix.** {guide_macros.md_escape(row['fix'])}\n\n"
+        f"**Prevention.** {guide_macros.md_escape(row['prevention'])}"
         f"{_subcodes(row)}{_runtime_messages(row)}\n\n"
         f"{_examples(row)}"
     )

@@ -7,9 +7,8 @@ is shown as such, with the inference next to it labelled as ours.
 
 from __future__ import annotations
 
-import html
-
 import guide_data
+import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
 
 GROUP_TITLES = {
     "messages": "Messages",
@@ -31,54 +30,54 @@ CONFIDENCE = {"H": "high", "M": "medium", "L": "low"}
 MOCK = {"simulated": "Simulated", "enforced": "Permission enforced", "not a Graph call": "Not a Graph call"}
 
 
-def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _code(value) -> str:
-    return "<code>" + _esc(value).replace("/", "/<wbr>").replace("_", "_<wbr>") + "</code>"
-
-
 def anchor(operation: dict) -> str:
     return "op-" + operation["id"]
 
 
+def href_from_a_page(operation: dict) -> str:
+    """The row's address from any page one level deep (every page here: use_directory_urls)."""
+    return f"../endpoint-permissions/#{anchor(operation)}"
+
+
 def _permission_cell(operation: dict) -> str:
     if operation["permissions"] == guide_data.NOT_STATED:
-        inferred = " or ".join(_code(p) for p in operation["inference"]["permissions"])
+        inferred = " or ".join(guide_macros.code(p) for p in operation["inference"]["permissions"])
         return f"<strong>Not stated by Meta.</strong><br><em>Our inference:</em> {inferred}"
     if not operation["permissions"]:
         return "None"
     if guide_data.requires_all(operation):
-        return "All of: " + " and ".join(_code(p) for p in operation["permissions"])
-    return " or ".join(_code(p) for p in operation["permissions"])
+        return "All of: " + " and ".join(guide_macros.code(p) for p in operation["permissions"])
+    return " or ".join(guide_macros.code(p) for p in operation["permissions"])
 
 
 def _source_cell(operation: dict) -> str:
     level = CONFIDENCE[operation["confidence"]]
     if "inference" in operation:
-        reason = _esc(operation["inference"]["reason"])
-        link = f'<a href="{_esc(operation["inference"]["source"])}">Permissions page</a>'
+        reason = guide_macros.esc(operation["inference"]["reason"])
+        link = f'<a href="{guide_macros.esc(operation["inference"]["source"])}">Permissions page</a>'
         return f"{reason} ({link}; confidence {level})"
     source = operation["source"]
-    where = f'<a href="{_esc(source)}">Meta reference</a>' if source.startswith("https://") else _esc(source)
-    return f"{_esc(operation['says'])} ({where}; confidence {level})"
+    where = (
+        f'<a href="{guide_macros.esc(source)}">Meta reference</a>' if source.startswith("https://") else guide_macros.esc(source)
+    )
+    return f"{guide_macros.esc(operation['says'])} ({where}; confidence {level})"
 
 
 def _access_cell(operation: dict) -> str:
     tokens = operation["token_types"]
-    token_text = "Not stated by Meta" if tokens == guide_data.NOT_STATED else ", ".join(_esc(t) for t in tokens)
-    parts = [f"Tokens: {token_text}", f"Advanced Access: {_esc(operation['advanced_access'])}"]
+    token_text = "Not stated by Meta" if tokens == guide_data.NOT_STATED else ", ".join(guide_macros.esc(t) for t in tokens)
+    parts = [f"Tokens: {token_text}", f"Advanced Access: {guide_macros.esc(operation['advanced_access'])}"]
     if operation["business_management"]:
-        parts.append(f"Involves {_code('business_management')}")
+        parts.append(f"Involves {guide_macros.code('business_management')}")
     return "<br>".join(parts)
 
 
 def _row(operation: dict) -> str:
     method, path = operation["op"].split(" ", 1)
     # Plain text inside the link: Material's code style on a link fails contrast in the dark scheme.
-    wrapped = _esc(path).replace("/", "/<wbr>").replace("_", "_<wbr>")
-    op = f'<a href="#{anchor(operation)}"><strong>{_esc(method)}</strong> {wrapped}</a><br>{_esc(operation["summary"])}'
+    wrapped = guide_macros.esc(path).replace("/", "/<wbr>").replace("_", "_<wbr>")
+    summary = guide_macros.esc(operation["summary"])
+    op = f'<a href="#{anchor(operation)}"><strong>{guide_macros.esc(method)}</strong> {wrapped}</a><br>{summary}'
     access = _access_cell(operation) + f"<br>mockgraph: {MOCK[operation['mock']]}"
     cells = [op, _permission_cell(operation), _source_cell(operation), access]
     return f'<tr id="{anchor(operation)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
@@ -102,7 +101,7 @@ def register(env, data: dict) -> None:
     @env.macro
     def operations_reference() -> str:
         sections = []
-        head = "".join(f"<th>{_esc(h)}</th>" for h in HEADERS)
+        head = "".join(f"<th>{guide_macros.esc(h)}</th>" for h in HEADERS)
         for group, title in GROUP_TITLES.items():
             rows = [_row(o) for o in operations if o["group"] == group]
             if not rows:
@@ -135,19 +134,3 @@ def register(env, data: dict) -> None:
                     + "\n"
                 )
         return "\n".join(lines)
-
-    @env.macro
-    def endpoint_link(op: str) -> str:
-        """A Markdown link to the row of "METHOD /path", e.g. {{ endpoint_link('GET /{waba-id}') }}."""
-        operation = next((o for o in operations if o["op"] == op), None)
-        if operation is None:
-            raise KeyError(f"endpoint_link: no operation {op!r} in data/guide.yaml operations")
-        return f"[{operation['op']}](endpoint-permissions.md#{anchor(operation)})"
-
-    @env.macro
-    def operation_link(operation_id: str) -> str:
-        """A link from another page to one operation's row, e.g. {{ operation_link('sendMessage') }}."""
-        operation = next((o for o in operations if o["id"] == operation_id), None)
-        if operation is None:
-            raise KeyError(f"operation_link: no operation {operation_id!r} in data/guide.yaml operations")
-        return f"[{operation['op']}](endpoint-permissions.md#{anchor(operation)})"

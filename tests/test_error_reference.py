@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from test_site import cell_text, pages
 
 import guide_data
 from snippets import graph_errors
 from support.paths import ROOT
+from support.site_pages import cell_text, pages
 
 PAGE = "graph-api-errors/index.html"
 

@@ -24,7 +24,15 @@ import pytest
 from mockgraph import DEMO_APP, token_value
 from snippets import doctor, exchange_code, graph_errors, send_from_test_number, sender, startup_check, subscribe_app
 from support.credentials import secrets_of
-from support.hostile_server import BEHAVIOURS, HOSTILE_BUSINESS_TOKEN, HostileServer, closed_port, throttled_once
+from support.hostile_server import (
+    BEHAVIOURS,
+    HOSTILE_BUSINESS_TOKEN,
+    PHONE_ID,
+    WABA_ID,
+    HostileServer,
+    closed_port,
+    throttled_once,
+)
 from support.shell_examples import SNIPPETS, run_shell_example
 
 pytestmark = [pytest.mark.examples, pytest.mark.slow]
@@ -154,8 +162,8 @@ def environment(base_url: str) -> dict[str, str]:
         "WHATSAPP_TOKEN": TOKEN,
         "META_APP_ID": DEMO_APP.id,
         "META_APP_SECRET": DEMO_APP.secret,
-        "WHATSAPP_WABA_ID": "200000000000001",
-        "WHATSAPP_PHONE_NUMBER_ID": "300000000000001",
+        "WHATSAPP_WABA_ID": WABA_ID,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_ID,
     }
 
 
@@ -166,7 +174,7 @@ def run_python(snippet: str, base_url: str) -> tuple[str, BaseException | None, 
             startup_check.check_whatsapp_token(TOKEN, DEMO_APP.id, DEMO_APP.secret, base_url=base_url, deadline=DEADLINE)
         elif snippet == "sender":
             session = sender.whatsapp_session(TOKEN, DEMO_APP.secret)
-            answer = sender.send_message(session, "300000000000001", MESSAGE, base_url=base_url, **SEND)
+            answer = sender.send_message(session, PHONE_ID, MESSAGE, base_url=base_url, **SEND)
             assert answer["messages"][0]["id"]
         else:
             argv = ["--json"] if snippet.endswith("--json") else []
@@ -333,10 +341,10 @@ def run_onboarding(snippet: str, base_url: str) -> tuple[str, BaseException | No
             token = exchange_code.exchange_code(SIGNUP_CODE, DEMO_APP.id, DEMO_APP.secret, base_url=base_url, deadline=DEADLINE)
             assert token == HOSTILE_BUSINESS_TOKEN
         elif snippet == "subscribe_app":
-            assert subscribe_app.subscribe_app("200000000000001", TOKEN, base_url=base_url, deadline=DEADLINE) is None
+            assert subscribe_app.subscribe_app(WABA_ID, TOKEN, base_url=base_url, deadline=DEADLINE) is None
         else:
             message_id = send_from_test_number.send_hello_world(
-                "300000000000001", "+15550100123", TOKEN, base_url=base_url, deadline=DEADLINE
+                PHONE_ID, "+15550100123", TOKEN, base_url=base_url, deadline=DEADLINE
             )
             assert message_id == "wamid.HOSTILE0001"
     except exchange_code.ExchangeFailed as exc:

@@ -10,6 +10,7 @@ import requests
 
 import guide_data
 from guide_data import NOT_STATED, required_permissions
+from support.site_pages import pages
 
 OPERATIONS = guide_data.load()["operations"]
 METHODS = ("get", "post", "delete", "put", "patch")
@@ -185,22 +186,16 @@ def test_the_reference_page_gives_every_operation_a_row_with_a_stable_anchor(sit
     assert 'href="../endpoint-permissions/"' in guide_page, "the Permissions Guide no longer links to the map"
 
 
-def test_other_pages_can_link_to_a_row_by_operation_or_by_path():
-    from guide_macros import operations as operation_macros
-
-    class Env:
-        def __init__(self):
-            self.macros = {}
-
-        def macro(self, function):
-            self.macros[function.__name__] = function
-            return function
-
-    env = Env()
-    operation_macros.register(env, guide_data.load())
-    assert env.macros["endpoint_link"]("GET /{waba-id}") == (
-        "[GET /{waba-id}](endpoint-permissions.md#op-getWhatsAppBusinessAccountDetails)"
-    )
-    assert env.macros["operation_link"]("sendMessage").endswith("(endpoint-permissions.md#op-sendMessage)")
-    with pytest.raises(KeyError, match="no operation 'GET /nothing'"):
-        env.macros["endpoint_link"]("GET /nothing")
+def test_the_permissions_table_links_each_endpoint_to_its_row(site, guide):
+    """The Permissions Guide's endpoints lead into the map: each link lands on that operation's row."""
+    by_op = {o["op"]: o for o in guide["operations"]}
+    built = pages(site)
+    guide_page, reference = built["whatsapp-permissions-guide/index.html"], built["endpoint-permissions/index.html"]
+    links = {a.get_text(): a["href"] for a in guide_page.select("#permissions-table td a")}
+    listed = {e for p in guide["permissions"] for e in p["endpoints"]}
+    assert set(links) == listed
+    for op, href in links.items():
+        assert href == f"../endpoint-permissions/#op-{by_op[op]['id']}", op
+        row = reference.find(id=f"op-{by_op[op]['id']}")
+        assert row is not None and row.name == "tr", f"{op}: {href} leads nowhere"
+        assert op.split(" ", 1)[1] in row.get_text(""), f"{op}: {href} lands on another operation's row"

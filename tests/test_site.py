@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import functools
 import re
 import subprocess
 import sys
@@ -19,25 +18,7 @@ from guide_data.site import site_url
 from support.page_examples import included_file, python_blocks
 from support.paths import ROOT, SHARED
 from support.project import build_site, copy_project
-from support.site_pages import snippet_text, title_source
-
-
-@functools.lru_cache(maxsize=4)
-def pages(site: Path) -> dict[str, BeautifulSoup]:
-    """Every built page, parsed once per site directory (the tests only read them)."""
-    return {
-        str(path.relative_to(site)): BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for path in site.rglob("index.html")
-        if path.parent.name not in {"404", "search"}
-    }
-
-
-def cell_text(cell) -> str:
-    """A cell's text as a reader sees it: <br> is a space, <wbr> (a line-break hint) is nothing."""
-    cell = copy.copy(cell)  # the parsed pages are shared between tests: never edit them
-    for br in cell.find_all("br"):
-        br.replace_with(" ")
-    return " ".join(cell.get_text("").split())
+from support.site_pages import cell_text, pages, snippet_text, title_source
 
 
 def table_rows(soup: BeautifulSoup, table_id: str) -> list[list[str]]:

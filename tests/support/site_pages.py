@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from pathlib import Path
+
+from bs4 import BeautifulSoup
 
 from support.paths import ROOT
 
@@ -30,3 +34,21 @@ def title_source(title: str) -> tuple[Path, str | None] | None:
     """The snippet file (and section, if any) a code block's title names, or None."""
     match = SNIPPET_IN_TITLE.search(title.strip())
     return (ROOT / match.group(1), match.group(2)) if match else None
+
+
+@functools.lru_cache(maxsize=4)
+def pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every built page, parsed once per site directory (the tests only read them)."""
+    return {
+        str(path.relative_to(site)): BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for path in site.rglob("index.html")
+        if path.parent.name not in {"404", "search"}
+    }
+
+
+def cell_text(cell) -> str:
+    """A cell's text as a reader sees it: <br> is a space, <wbr> (a line-break hint) is nothing."""
+    cell = copy.copy(cell)  # the parsed pages are shared between tests: never edit them
+    for br in cell.find_all("br"):
+        br.replace_with(" ")
+    return " ".join(cell.get_text("").split())
