@@ -36,9 +36,14 @@ def md_escape(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).replace("|", "&#124;")
 
 
+def wrap(value: object) -> str:
+    """Escaped text that may wrap after "/" and "_" (long names and paths), never mid-word."""
+    return re.sub(r"([/_])", r"\1<wbr>", esc(value))
+
+
 def code(value: object) -> str:
-    """Inline code that may wrap after "/" and "_" (long names and paths), never mid-word."""
-    return "<code>" + re.sub(r"([/_])", r"\1<wbr>", esc(value)) + "</code>"
+    """Inline code that may wrap after "/" and "_"."""
+    return "<code>" + wrap(value) + "</code>"
 
 
 def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
@@ -87,8 +92,9 @@ def define_env(env: MacrosPlugin) -> None:
                 code(p["name"]),
                 esc(p["enables"]),
                 esc(p["does_not_cover"]),
-                # Each endpoint links to its row of the operation map (endpoint-permissions.md).
-                "<br>".join(f'<a href="{operations_macros.href_from_a_page(by_op[e])}">{code(e)}</a>' for e in p["endpoints"]),
+                # Each endpoint links to its row of the operation map (endpoint-permissions.md). Plain
+                # text in the link: Material's code style on a link fails contrast in the dark scheme.
+                "<br>".join(f'<a href="{operations_macros.href_from_a_page(by_op[e])}">{wrap(e)}</a>' for e in p["endpoints"]),
             ]
             for p in data["permissions"]
         ]
