@@ -263,7 +263,7 @@ def _notes(row: dict) -> str:
     path = NOTES_DIR / f"{row['code']}.md"
     if not path.is_file():
         return ""
-    return "## In practice { #in-practice }\n\n" + path.read_text(encoding="utf-8").strip() + "\n\n"
+    return "## In practice { #in-practice data-search-exclude }\n\n" + path.read_text(encoding="utf-8").strip() + "\n\n"
 
 
 def error_page(row: dict, rows: list[dict]) -> str:
@@ -294,9 +294,10 @@ def error_page(row: dict, rows: list[dict]) -> str:
         "render_macros: false\n"
         "---\n\n"
         f"# {guide_macros.md_escape(page_title(row))} {{ #error-{code} }}\n\n"
-        f'<p class="error-badges">{badges(row)}</p>\n\n'
+        f'<p class="error-badges" data-search-exclude="true">{badges(row)}</p>\n\n'
         f"**Meta's text:** “{guide_macros.md_escape(row['meta_text'])}”\n\n"
-        f"{guide_macros.md_escape(row['cause'])}{extra}\n\n"
+        # Out of the search index: the title and Meta's text find the page (the index is every page's load).
+        f"{guide_macros.md_escape(row['cause'])}{extra}\n{{ data-search-exclude }}\n\n"
         "## Where it arrives { #arrives data-search-exclude }\n\n"
         f"**{_first_upper(ARRIVES_TEXT[row['arrives']])}.** {arrives_note} "
         f"HTTP status: {guide_macros.md_escape(http_text(row))}. "

@@ -103,7 +103,12 @@ def _row(operation: dict, reasons: list[str]) -> str:
         ADVANCED_ACCESS[operation["advanced_access"]],
         MOCK[operation["mock"]],
     ]
-    return f'<tr id="{anchor(operation)}">' + "".join(f'<td data-label="{h}">{c}</td>' for h, c in zip(HEADERS, cells)) + "</tr>"
+    # Search indexes the operation and its permission; the other cells (long, often alike) stay out
+    # of the index every page downloads (Material drops the attribute from the page after indexing).
+    indexed = (True, True, False, False, False, False)
+    excluded = ' data-search-exclude="true"'
+    tds = "".join(f'<td data-label="{h}"{"" if keep else excluded}>{c}</td>' for h, c, keep in zip(HEADERS, cells, indexed))
+    return f'<tr id="{anchor(operation)}">{tds}</tr>'
 
 
 HEADERS = ["Operation", "Permission (any one)", "Source", "Tokens", "Advanced Access", "mockgraph"]
@@ -159,7 +164,8 @@ def register(env, data: dict) -> None:
             if not stated and not inferred:
                 continue
             links = ", ".join(f"[{o['op']}](#{anchor(o)})" for o in stated) or "none"
-            lines.append(f"### `{name}` {{ #by-{name.replace('_', '-')} }}\n")
+            # Out of the search index: each operation is already indexed once, in its table row.
+            lines.append(f"### `{name}` {{ #by-{name.replace('_', '-')} data-search-exclude }}\n")
             lines.append(f"**Meta states it for:** {links}\n")
             if inferred:
                 lines.append(
