@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import guide_data
 import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
 from snippets import graph_errors
 
@@ -43,8 +44,13 @@ ARRIVES_TEXT = {
     "response": "in the API response",
     "status_webhook": "in a failed status webhook",
     "both": "in the response or a failed status webhook",
+    "incoming_message": "with an incoming message, in messages[].errors of the messages webhook",
 }
-WAY_LABEL = {"response": "Example response", "status_webhook": "Example failed status webhook"}
+WAY_LABEL = {
+    "response": "Example response",
+    "status_webhook": "Example failed status webhook",
+    "incoming_message": "Example incoming-message webhook",
+}
 
 
 def decision_for(row: dict) -> graph_errors.Decision:
@@ -137,9 +143,7 @@ def _runtime_messages(row: dict) -> str:
 
 
 def _examples(row: dict) -> str:
-    ways = {"response": ["response"], "status_webhook": ["status_webhook"], "both": ["response", "status_webhook"]}[
-        row["arrives"]
-    ]
+    ways = guide_data.arrival_ways(row)
     blocks = []
     for way in ways:
         name = f"{EXAMPLES}/{row['code']}.{way}.json"
