@@ -4,14 +4,17 @@ says, counts the pages state and the data they come from, and confidence that fo
 from __future__ import annotations
 
 import json
+import re
 
 from jsonschema import Draft202012Validator
 
 import guide_data
 from snippets import graph_errors
 from support.openapi import SPEC_URI
+from support.site_pages import pages
 
 EXAMPLES = guide_data.ROOT / "snippets" / "errors"
+HTTP_METHODS = {"get", "post", "put", "delete", "patch"}
 
 
 def spec_errors(registry, ref: str, instance) -> list[str]:
@@ -45,3 +48,26 @@ def test_131052_arrives_with_the_users_message_in_metas_webhook_shape(guide, spe
     assert set(message["errors"][0]) == set(metas["errors"][0])
     decision = graph_errors.classify(message["errors"][0])
     assert decision.action == row["client_action"] and decision.details == row["meta_text"]
+
+
+# -- item 2: counts come from the data, never typed -----------------------------------------------
+COUNTED = re.compile(r"\b\d[\d,]*\s+(?:operations|calls|endpoints|error codes|codes|permissions)\b", re.I)
+
+
+def test_no_page_types_a_count_the_data_can_give():
+    for page in sorted((guide_data.ROOT / "docs").rglob("*.md")):
+        typed = COUNTED.findall(page.read_text(encoding="utf-8"))
+        assert not typed, f"{page.name} types {typed}: derive the count from data/guide.yaml with a macro"
+
+
+def test_the_pages_state_the_operation_counts_of_the_data_and_metas_spec(site, guide, spec):
+    in_spec = sum(1 for methods in spec["paths"].values() for method in methods if method in HTTP_METHODS)
+    beyond = [o["op"] for o in guide["operations"] if not o["spec_path"]]
+    assert len(guide["operations"]) == in_spec + len(beyond)
+    shown = pages(site)
+    guide_text = " ".join(shown["whatsapp-permissions-guide/index.html"].get_text(" ").split())
+    assert f"the {in_spec} operations in Meta's spec, plus" in guide_text
+    intro = " ".join(shown["endpoint-permissions/index.html"].get_text(" ").split())
+    assert f"all {len(guide['operations'])} operations: the {in_spec} in Meta's OpenAPI spec" in intro
+    for page_text in (guide_text, intro):  # <wbr> hints become spaces in get_text: compare without them
+        assert all(op.replace(" ", "") in page_text.replace(" ", "") for op in beyond)
