@@ -346,6 +346,8 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
                 "subcodes_source": _url,
+                # Why the subcodes are shown when they are not for matching on (WhatsApp endpoints).
+                "subcodes_note": _text,
                 "runtime_messages": _table(
                     {"text": _text, "note": _text, "source": _url, "confidence": {"enum": list(CONFIDENCE)}}
                 ),

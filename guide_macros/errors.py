@@ -128,7 +128,8 @@ def _subcodes(row: dict) -> str:
     for sub in row["subcodes"]:
         decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
         lines.append(f"| {sub['subcode']} | {guide_macros.md_escape(sub['meaning'])} | `{decision.action}` |")
-    return f"\n\nSubcodes ([source](<{row['subcodes_source']}>)):\n\n" + "\n".join(lines)
+    note = f" {guide_macros.md_escape(row['subcodes_note'])}" if "subcodes_note" in row else ""
+    return f"\n\nSubcodes ([source](<{row['subcodes_source']}>)).{note}\n\n" + "\n".join(lines)
 
 
 def _runtime_messages(row: dict) -> str:

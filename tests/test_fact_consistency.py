@@ -71,3 +71,14 @@ def test_the_pages_state_the_operation_counts_of_the_data_and_metas_spec(site, g
     assert f"all {len(guide['operations'])} operations: the {in_spec} in Meta's OpenAPI spec" in intro
     for page_text in (guide_text, intro):  # <wbr> hints become spaces in get_text: compare without them
         assert all(op.replace(" ", "") in page_text.replace(" ", "") for op in beyond)
+
+
+# -- item 5: subcodes shown for WhatsApp codes change no decision ---------------------------------
+def test_whatsapp_subcodes_from_metas_examples_are_for_logs_and_change_no_decision(guide):
+    rows = [r for r in guide["graph_errors"] if r.get("subcodes_source") == "https://github.com/facebook/openapi"]
+    assert rows
+    for row in rows:
+        assert "never branch" in row["subcodes_note"], row["code"]
+        for sub in row["subcodes"]:
+            decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
+            assert decision.action == row["client_action"] == sub["client_action"], (row["code"], sub["subcode"])
