@@ -82,3 +82,70 @@ def test_whatsapp_subcodes_from_metas_examples_are_for_logs_and_change_no_decisi
         for sub in row["subcodes"]:
             decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
             assert decision.action == row["client_action"] == sub["client_action"], (row["code"], sub["subcode"])
+
+
+# -- item 11: a fact is no surer than the facts file rates its source -----------------------------
+FACTS_DIR = guide_data.ROOT.parent / "shared" / "facts"
+RANK = {"L": 0, "M": 1, "H": 2}
+URL = re.compile(r"https?://[^\s)>\]`\"',]+")
+RATING = re.compile(r"\*\*([HML])(?:[/–-]([HML]))?\*\*|\(([HML])\)")
+
+
+def _blocks(text: str):
+    """Paragraphs, bullets, numbered items and table rows: the unit a rating in the file covers."""
+    block: list[str] = []
+    for line in text.splitlines():
+        starts = not line.strip() or line.lstrip().startswith(("#", "- ", "| ", "* ")) or re.match(r"\s*\d+\. ", line)
+        if starts:
+            if block:
+                yield "\n".join(block)
+            block = [line] if line.strip() else []
+        else:
+            block.append(line)
+    if block:
+        yield "\n".join(block)
+
+
+def _key(url: str) -> str:
+    url = re.sub(r"^https?://", "", url).rstrip(".;:").rstrip("/").split("?")[0].split("#")[0]
+    return url.replace("developers.secure.facebook.com", "developers.facebook.com")
+
+
+def source_ratings() -> dict[str, set[str]]:
+    """URL -> the ratings the facts files give statements sourced there."""
+    ratings: dict[str, set[str]] = {}
+    for path in FACTS_DIR.glob("whatsapp-*.md"):
+        for block in _blocks(path.read_text(encoding="utf-8")):
+            marks = {m for group in RATING.findall(block) for m in group if m}
+            for url in URL.findall(block) if marks else ():
+                ratings.setdefault(_key(url), set()).update(marks)
+    return ratings
+
+
+def rated_entries(guide: dict):
+    for fact in guide["topic_facts"]:
+        yield fact["text"], fact["confidence"], fact["sources"]
+    for key in ("token_paths", "rejection_patterns", "dated_statements"):
+        for entry in guide[key]:
+            yield str(entry), entry["confidence"], [entry["source"]]
+    for group in guide["app_review_checklist"]:
+        for item in group["items"]:
+            yield item["text"], item["confidence"], [item["source"]]
+
+
+def test_confidence_follows_the_facts_files_rating_of_the_source(guide):
+    if not FACTS_DIR.is_dir():  # the facts are research notes beside the project, not part of it
+        import pytest
+
+        pytest.skip(f"no facts files at {FACTS_DIR}")
+    ratings = source_ratings()
+    assert len(ratings) > 30, "the facts files' ratings were not found: has their format changed?"
+    checked = 0
+    for text, confidence, sources in rated_entries(guide):
+        best = [max(ratings[_key(s)], key=RANK.__getitem__) for s in sources if _key(s) in ratings]
+        if len(best) < len(sources):
+            continue  # a source the facts files do not rate: nothing to compare with
+        checked += 1
+        cap = min(best, key=RANK.__getitem__)
+        assert RANK[confidence] <= RANK[cap], f"{text[:70]!r}: {confidence}, but the facts file rates its source {cap}"
+    assert checked > 10
