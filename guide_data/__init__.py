@@ -98,6 +98,13 @@ TOPICS = (
     "messaging_limits",
     "app_review_mechanics",
     "status_webhooks",
+    "onboarding",
+    "onboarding_failures",
+    "scope_changes",
+    "long_lived_tokens",
+    "business_management",
+    "waba_name",
+    "coexistence",
 )
 
 

@@ -169,6 +169,24 @@ def section(row: dict) -> str:
     )
 
 
+def brief(rows: list[dict], code: int, message: str | None = None) -> str:
+    row = next((r for r in rows if r["code"] == code), None)
+    if row is None:  # a typo in a page must stop the build
+        raise KeyError(f"graph_errors has no code {code}")
+    head = f"**Code {code_label(row)}, {guide_macros.md_escape(row['title'])}** (HTTP {http_text(row).split(' (')[0]})."
+    body = guide_macros.md_escape(row["cause"])
+    if message is not None:  # one message of the code: quoted verbatim, with what it means
+        found = [m for m in row.get("runtime_messages", []) if message in m["text"]]
+        if len(found) != 1:
+            raise KeyError(f"code {code}: {len(found)} runtime messages contain {message!r}")
+        m = found[0]
+        head += f"\n\n> {guide_macros.md_escape(m['text'])}"
+        body = f"{guide_macros.md_escape(m['note'])} ([source](<{m['source']}>), {m['confidence']} confidence)"
+    return (
+        f"{head}\n\n{body}\n\n**The complete fix:** [code {code_label(row)} in the Error Reference](graph-api-errors.md#{code})."
+    )
+
+
 def category_sections(rows: list[dict], category: str) -> str:
     label, anchor, intro = CATEGORIES[category]
     selected = [section(row) for row in rows if row["category"] == category]
@@ -186,3 +204,10 @@ def register(env, data: dict) -> None:
     @env.macro
     def error_category(category: str) -> str:
         return category_sections(rows, category)
+
+    @env.macro
+    def error_brief(code: int, message: str | None = None) -> str:
+        """A short, sourced summary of one code for another page: its cause from the YAML, the
+        runtime message containing `message` (verbatim, so site search finds it), and a link to
+        the one complete fix, the code's entry in the Error Reference."""
+        return brief(rows, code, message)

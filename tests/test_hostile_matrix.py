@@ -120,6 +120,7 @@ CURL_SCRIPTS = [
     "debug_token.sh",
     "get_phone_number.sh",
     "me_permissions.sh",
+    "register_phone.sh",
     "send_hello_world.sh",
     "send_text.sh",
     "subscribe_app.sh",
