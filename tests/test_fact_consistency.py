@@ -149,3 +149,32 @@ def test_confidence_follows_the_facts_files_rating_of_the_source(guide):
         cap = min(best, key=RANK.__getitem__)
         assert RANK[confidence] <= RANK[cap], f"{text[:70]!r}: {confidence}, but the facts file rates its source {cap}"
     assert checked > 10
+
+
+# -- items 19, 20 and 22: the strings readers paste find one complete fix -------------------------
+SEARCHED = {
+    10: "(#10) Application does not have permission for this action",
+    100: "API calls from the server require an appsecret_proof argument",
+}
+
+
+def test_site_search_finds_the_pasted_error_strings_on_troubleshooting_and_their_entry(site, guide):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for code, text in SEARCHED.items():
+        (row,) = [r for r in guide["graph_errors"] if r["code"] == code]
+        assert any(m["text"] == text for m in row["runtime_messages"]), f"code {code}: the string lives in the YAML"
+        where = {doc["location"] for doc in index["docs"] if text in doc["text"]}
+        assert f"graph-api-errors/#{code}" in where, where
+        assert any(loc.startswith("troubleshooting/#") for loc in where), where
+
+
+def test_troubleshooting_states_each_codes_cause_as_its_entry_does_and_links_to_its_fix(site, guide):
+    page = pages(site)["troubleshooting/index.html"]
+    text = " ".join(page.get_text(" ").split())
+    links = {a["href"] for a in page.select("article a[href]")}
+    for code in (200, 190, 131030):  # the codes whose whole cause the page shows
+        (row,) = [r for r in guide["graph_errors"] if r["code"] == code]
+        assert " ".join(row["cause"].split()) in text, f"code {code}: cause differs from its entry"
+        assert f"../graph-api-errors/#{code}" in links, f"code {code}: no link to its complete fix"
+    for code in SEARCHED:
+        assert f"../graph-api-errors/#{code}" in links
