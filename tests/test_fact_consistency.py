@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from jsonschema import Draft202012Validator
 
 import guide_data
 from snippets import graph_errors
 from support.openapi import SPEC_URI
+from support.paths import SHARED
 from support.site_pages import pages
 
 EXAMPLES = guide_data.ROOT / "snippets" / "errors"
@@ -85,7 +87,7 @@ def test_whatsapp_subcodes_from_metas_examples_are_for_logs_and_change_no_decisi
 
 
 # -- item 11: a fact is no surer than the facts file rates its source -----------------------------
-FACTS_DIR = guide_data.ROOT.parent / "shared" / "facts"
+FACTS_DIR = SHARED / "facts"  # the research notes beside the project; CI does not check them out
 RANK = {"L": 0, "M": 1, "H": 2}
 URL = re.compile(r"https?://[^\s)>\]`\"',]+")
 RATING = re.compile(r"\*\*([HML])(?:[/–-]([HML]))?\*\*|\(([HML])\)")
@@ -134,10 +136,8 @@ def rated_entries(guide: dict):
 
 
 def test_confidence_follows_the_facts_files_rating_of_the_source(guide):
-    if not FACTS_DIR.is_dir():  # the facts are research notes beside the project, not part of it
-        import pytest
-
-        pytest.skip(f"no facts files at {FACTS_DIR}")
+    if not FACTS_DIR.is_dir():  # research notes beside the project, never part of it (nor of CI)
+        pytest.skip(f"no facts files at {FACTS_DIR}: this check runs where ../shared/facts is present")
     ratings = source_ratings()
     assert len(ratings) > 30, "the facts files' ratings were not found: has their format changed?"
     checked = 0
