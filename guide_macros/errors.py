@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import guide_data
 import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
 from snippets import graph_errors
 
@@ -55,9 +56,14 @@ ARRIVES_TEXT = {
     "response": "in the API response",
     "status_webhook": "in a failed status webhook",
     "both": "in the response or a failed status webhook",
+    "incoming_message": "with an incoming message, in messages[].errors of the messages webhook",
 }
-ARRIVES_SHORT = {"response": "response", "status_webhook": "webhook", "both": "both"}
-WAY_LABEL = {"response": "Example response", "status_webhook": "Example failed status webhook"}
+WAY_LABEL = {
+    "response": "Example response",
+    "status_webhook": "Example failed status webhook",
+    "incoming_message": "Example incoming-message webhook",
+}
+ARRIVES_SHORT = {"response": "response", "status_webhook": "webhook", "both": "both", "incoming_message": "incoming message"}
 
 # Whose word a row is, from the host of its source: Meta's pages, Meta's OpenAPI spec, or neither.
 SOURCE_KINDS = {"meta": "Meta", "spec": "Meta's spec", "reports": "integrators' reports"}
@@ -69,7 +75,8 @@ LEGEND = (
     "*integrators' reports* what developers and vendors observed. "
     "**Confidence** (H/M/L) is how far the source settles the fact. "
     "**Arrives**: *response* (the API answer), *webhook* (a `failed` status webhook after the "
-    "send was accepted) or *both*; **not stated by Meta** marks a code whose page does not say "
+    "send was accepted), *both*, or *incoming message* (in `messages[].errors` of a customer's "
+    "message); **not stated by Meta** marks a code whose page does not say "
     "where it arrives: the guide then shows where the request's nature puts it (a refused request "
     "answers in the response) or what integrators observe."
 )
@@ -231,7 +238,8 @@ def _subcodes(row: dict) -> str:
     for sub in row["subcodes"]:
         decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
         lines.append(f"| {sub['subcode']} | {guide_macros.md_escape(sub['meaning'])} | `{decision.action}` |")
-    return f"\n\nBy subcode ([source](<{row['subcodes_source']}>)):\n\n" + "\n".join(lines)
+    note = f" {guide_macros.md_escape(row['subcodes_note'])}" if "subcodes_note" in row else ""
+    return f"\n\nBy subcode ([source](<{row['subcodes_source']}>)).{note}\n\n" + "\n".join(lines)
 
 
 def _runtime_messages(row: dict) -> str:
@@ -247,9 +255,7 @@ def _runtime_messages(row: dict) -> str:
 
 
 def _examples(row: dict) -> str:
-    ways = {"response": ["response"], "status_webhook": ["status_webhook"], "both": ["response", "status_webhook"]}[
-        row["arrives"]
-    ]
+    ways = guide_data.arrival_ways(row)
     blocks = []
     for way in ways:
         name = f"{EXAMPLES}/{row['code']}.{way}.json"
@@ -331,6 +337,26 @@ def _md_inline_to_html(text: str) -> str:
     return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
 
 
+def brief(rows: list[dict], code: int, message: str | None = None) -> str:
+    """A short, sourced summary of one code for a page one level deep (Troubleshooting), linking to
+    the code's own page, where the complete fix is."""
+    row = next((r for r in rows if r["code"] == code), None)
+    if row is None:  # a typo in a page must stop the build
+        raise KeyError(f"graph_errors has no code {code}")
+    head = f"**Code {code_label(row)}, {guide_macros.md_escape(row['title'])}** (HTTP {http_text(row).split(' (')[0]})."
+    body = guide_macros.md_escape(row["cause"])
+    if message is not None:  # one message of the code: quoted verbatim, with what it means
+        found = [m for m in row.get("runtime_messages", []) if message in m["text"]]
+        if len(found) != 1:
+            raise KeyError(f"code {code}: {len(found)} runtime messages contain {message!r}")
+        m = found[0]
+        head += f"\n\n> {guide_macros.md_escape(m['text'])}"
+        body = f"{guide_macros.md_escape(m['note'])} ([source](<{m['source']}>), {m['confidence']} confidence)"
+    # An address, not a .md link: the page is generated at build time (Zensical does not build it).
+    link = f'<a href="../errors/{code}/">code {code_label(row)}: {guide_macros.esc(row["title"])}</a>'
+    return f"{head}\n\n{body}\n\n**The complete fix:** {link}."
+
+
 def register(env, data: dict) -> None:
     """Define the index page's macros on the mkdocs-macros environment."""
     rows = data["graph_errors"]
@@ -346,6 +372,13 @@ def register(env, data: dict) -> None:
     @env.macro
     def error_count() -> int:
         return len(rows)
+
+    @env.macro
+    def error_brief(code: int, message: str | None = None) -> str:
+        """A short, sourced summary of one code for another page: its cause from the YAML, the
+        runtime message containing `message` (verbatim, so site search finds it), and a link to
+        the one complete fix, the code's own page."""
+        return brief(rows, code, message)
 
 
 def _first_upper(text: str) -> str:

@@ -91,7 +91,7 @@ def test_every_code_has_its_own_page_with_the_sections_a_reader_needs(site, erro
         decision = graph_errors.classify({"code": code})
         assert decision.action in section_text(page, "decision"), code
         assert page.find("a", href=row["source"]) is not None, f"code {code}: Meta's source is not linked"
-        ways = ["response", "status_webhook"] if row["arrives"] == "both" else [row["arrives"]]
+        ways = guide_data.arrival_ways(row)
         for way in ways:
             block = page.find(string=f"snippets/errors/{code}.{way}.json")
             assert block is not None, f"code {code}: no {way} example"
@@ -128,12 +128,13 @@ def test_old_anchors_still_take_the_reader_to_the_code(errors_page, guide):
     assert moved["data-forward"] == "../errors/200/#in-practice"
 
 
-def test_the_error_200_page_gives_the_three_causes_and_the_runtime_strings_with_sources(site, guide):
+def test_the_error_200_page_gives_its_fix_worked_examples_and_the_runtime_strings_with_sources(site, guide):
     row = next(r for r in guide["graph_errors"] if r["code"] == 200)
     page = code_page(site, 200)
     practice = section_text(page, "in-practice")
-    for cause in ("lacks the scope", "cannot reach the asset", "lacks Advanced Access"):
-        assert cause in practice
+    for example in ("send_hello_world.management-only.json", "get_phone_number.no-assets.json"):
+        assert example in practice, f"error 200's worked example {example} is missing"
+    assert " ".join(row["fix"].split()) in " ".join(section_text(page, "fix").split()), "the complete fix is the YAML's"
     text = section_text(page, "runtime-messages")
     links = {a["href"] for a in page.select("#runtime-messages ~ ul a[href]")}
     for message in row["runtime_messages"]:
