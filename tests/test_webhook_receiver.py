@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 import threading
 import time
 
@@ -19,6 +21,8 @@ from mockgraph import DEMO_APP, webhooks
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 from snippets import graph_errors, webhook_receiver
 from snippets.webhook_worker import Hooks
+from support.paths import ROOT
+from support.receiver_process import ReceiverProcess
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
@@ -171,6 +175,49 @@ def test_top_level_errors_reach_on_error_and_are_logged_by_code_only(receiver, c
     assert [e.kind for e in recorder.reported] == ["error"]
 
 
+def documented_fields(guide, spec) -> list[str]:
+    """Every field Meta documents: its Webhooks reference (in the YAML) and its OpenAPI spec's Change.field."""
+    in_spec = spec["components"]["schemas"]["Change"]["properties"]["field"]["enum"]
+    return sorted(set(guide["webhooks"]["fields"]) | set(in_spec))
+
+
+def event_for(field: str) -> dict:
+    if field == "messages":
+        return webhooks.text_message_event(f"hello {field}")
+    if field == "calls":
+        return change(field, {"messaging_product": "whatsapp", "calls": [{"id": "wacid.C1", "event": "connect"}]})
+    return change(field, {"example": field})
+
+
+def test_every_documented_field_without_a_hook_is_logged_by_name(receiver, caplog, guide, spec):
+    caplog.set_level(logging.INFO)
+    url = receiver(Recorder(), changes=False)
+    fields = documented_fields(guide, spec)
+    for field in fields:
+        assert webhooks.deliver(url, event_for(field)).status_code == 200
+    logged = [r.getMessage() for r in caplog.records if "unhandled webhook field" in r.getMessage()]
+    assert sorted(line.split("'")[1] for line in logged) == sorted(set(fields) - {"messages", "calls"})
+
+
+def test_the_command_line_reports_every_documented_field_then_stops_cleanly_on_sigterm(tmp_path, guide, spec):
+    """`python snippets/webhook_receiver.py PORT --inbox PATH`: one flushed JSON line per handled
+    event, whatever the field; SIGTERM ends it with status 0; no customer content in its output."""
+    process = ReceiverProcess(tmp_path, str(tmp_path / "inbox.sqlite3"))
+    fields = documented_fields(guide, spec)
+    process.start()
+    try:
+        for field in fields:
+            assert webhooks.deliver(process.url, event_for(field)).status_code == 200
+        wait_for(lambda: len(process.handled()) == len(fields))
+        expected = {"messages": "message", "calls": "call"}
+        assert sorted(line["handled"] for line in process.handled()) == sorted(expected.get(f, f) for f in fields)
+        assert process.terminate() == 0
+    finally:
+        process.stop()
+    output = process.stdout_path.read_text() + process.stderr_path.read_text()
+    assert "hello messages" not in output and "15550100123" not in output and "Traceback" not in output
+
+
 def test_a_field_without_a_hook_is_logged_once_by_name_and_acknowledged(receiver, caplog):
     caplog.set_level(logging.INFO)
     recorder = Recorder()
@@ -193,8 +240,12 @@ def test_a_failing_hook_is_retried_then_dead_lettered_then_replayed(receiver, tm
     assert listed == [{"key": "status:wamid.STATUS1:delivered", "kind": "status", "tries": 3, "error": "RuntimeError"}]
     failures = [r.getMessage() for r in caplog.records if "RuntimeError" in r.getMessage()]
     assert len(failures) == 3 and "dead letters" in failures[-1]
-    recorder.fail_on = None  # the database is back: the operator replays
-    assert webhook_receiver.open_inbox(inbox, lock=False).replay(None) == 1
+    recorder.fail_on = None  # the database is back: the operator lists the dead letters and replays them
+    command = [sys.executable, str(ROOT / "snippets" / "webhook_receiver.py"), "--inbox", inbox]
+    listing = subprocess.run([*command, "--dead-letters"], capture_output=True, text=True, timeout=60, check=True)
+    assert [json.loads(line) for line in listing.stdout.splitlines()] == listed
+    replay = subprocess.run([*command, "--replay", listed[0]["key"]], capture_output=True, text=True, timeout=60, check=True)
+    assert replay.stdout == "1 dead letters due again\n"
     wait_for(lambda: recorder.statuses)
     assert [s["status"] for s, _ in recorder.statuses] == ["delivered"]
 
