@@ -17,6 +17,7 @@ from mockgraph import DEMO_APP
 from support.paths import ROOT
 
 VERIFY_TOKEN = "receiver-process-verify-token"
+KILLED = "# killed"
 
 
 def free_port() -> int:
@@ -26,8 +27,19 @@ def free_port() -> int:
 
 
 class ReceiverProcess:
-    def __init__(self, workdir: Path, inbox: str, *, port: int | None = None, workers: int = 4, name: str = "receiver"):
-        self.workdir, self.inbox, self.workers, self.name = workdir, inbox, workers, name
+    def __init__(
+        self,
+        workdir: Path,
+        inbox: str,
+        *,
+        port: int | None = None,
+        workers: int = 4,
+        name: str = "receiver",
+        script: Path = ROOT / "snippets" / "webhook_receiver.py",
+        env: dict | None = None,
+    ):
+        self.workdir, self.inbox, self.workers, self.name, self.script = workdir, inbox, workers, name, script
+        self.extra_env = env or {}
         self.port = port or free_port()
         self.stdout_path, self.stderr_path = workdir / f"{name}.out", workdir / f"{name}.err"
         self.process: subprocess.Popen | None = None
@@ -38,8 +50,9 @@ class ReceiverProcess:
         return f"http://127.0.0.1:{self.port}/webhook"
 
     def start(self, timeout: float = 20) -> None:
-        env = {**os.environ, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "META_APP_SECRET": DEMO_APP.secret}
-        command = [sys.executable, str(ROOT / "snippets" / "webhook_receiver.py"), str(self.port), "--inbox", self.inbox]
+        env = {**os.environ, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "META_APP_SECRET": DEMO_APP.secret, **self.extra_env}
+        env["PYTHONPATH"] = str(ROOT)
+        command = [sys.executable, str(self.script), str(self.port), "--inbox", self.inbox]
         with open(self.stdout_path, "ab") as out, open(self.stderr_path, "ab") as err:
             self.process = subprocess.Popen(
                 [*command, "--workers", str(self.workers)], stdout=out, stderr=err, env=env, cwd=self.workdir
@@ -56,9 +69,25 @@ class ReceiverProcess:
                 time.sleep(0.05)
 
     def kill(self) -> None:
+        """SIGKILL, then a marker line in its output: the handled lines of each run stay apart."""
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
+        with open(self.stdout_path, "a", encoding="utf-8") as out:
+            out.write("\n" + KILLED + "\n")
+
+    def runs(self) -> list[list[dict]]:
+        """The handled lines, one list per run (split at each kill)."""
+        runs: list[list[dict]] = [[]]
+        for line in self.stdout_path.read_text(encoding="utf-8").splitlines():
+            if line == KILLED:
+                runs.append([])
+                continue
+            try:
+                runs[-1].append(json.loads(line))
+            except ValueError:
+                continue  # a line cut short by the kill
+        return runs
 
     def terminate(self, timeout: float = 30) -> int:
         assert self.process is not None
