@@ -61,12 +61,29 @@ def event_from_row(kind: str, key: str, id_: str, field: str, data: str) -> Even
     return Event(kind, key, id_, field, json.loads(data))
 
 
+class _Append:
+    def __init__(self, body: bytes, events: list[Event]) -> None:
+        self.body, self.events = body, events
+        self.new = 0
+        self.finished = False
+        self.error: Exception | None = None
+
+    def result(self) -> int:
+        if self.error is not None:
+            raise self.error
+        return self.new
+
+
 class SQLiteInbox:
     def __init__(self, path: str, *, lock: bool = True) -> None:
         self.path = path
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []  # every thread's connection, for close()
         self._guard = threading.Lock()
+        self._writer: sqlite3.Connection | None = None  # appends: one connection, one writer at a time
+        self._appending = threading.Condition()
+        self._queue: list[_Append] = []
+        self._writing = False
         self._lock_file = None
         if lock:  # the operator's list/replay commands open it without the lock, beside a running receiver
             self._lock_file = open(path + ".lock", "a")  # noqa: SIM115 - held for the process's life
@@ -83,31 +100,66 @@ class SQLiteInbox:
                 db.execute("UPDATE events SET claimed = 0 WHERE claimed = 1")
 
     def _db(self) -> sqlite3.Connection:
+        """This worker thread's connection. synchronous=NORMAL: a claim or a done mark lost to a power
+        cut only makes an event run again, which idempotent hooks allow; appends are FULL (below)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # every commit reaches the disk before append() returns
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-            with self._guard:
-                self._all.append(db)
+            db = self._local.db = self._connect("NORMAL")
+        return db
+
+    def _connect(self, synchronous: str) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={synchronous}")
+        db.execute("PRAGMA busy_timeout=30000")
+        with self._guard:
+            self._all.append(db)
         return db
 
     def append(self, body: bytes, events: list[Event]) -> int:
-        """Store the raw notification and its events in one transaction; return how many events were new."""
-        db = self._db()
-        with db:
-            db.execute("BEGIN IMMEDIATE")
-            delivery = db.execute("INSERT INTO deliveries (received_at, body) VALUES (?, ?)", (time.time(), body)).lastrowid
-            new = 0
-            for e in events:
-                cursor = db.execute(
-                    "INSERT OR IGNORE INTO events (key, kind, id, field, data, delivery) VALUES (?, ?, ?, ?, ?, ?)",
-                    (e.key, e.kind, e.id, e.field, json.dumps(e.data), delivery),
-                )
-                new += cursor.rowcount
-        return new
+        """Store the raw notification and its events; return how many events were new. When this
+        returns, the commit is on disk (synchronous=FULL). Requests arriving together share one
+        commit (group commit): the first becomes the writer for all that wait, so a burst costs
+        one disk flush, not one each."""
+        job = _Append(body, events)
+        with self._appending:
+            self._queue.append(job)
+            while not job.finished:
+                if not self._writing:  # become the writer for everything queued so far
+                    self._writing, batch, self._queue = True, self._queue, []
+                    break
+                self._appending.wait()
+            else:
+                return job.result()  # another request's writer stored it
+        try:
+            self._write(batch)
+        finally:
+            with self._appending:
+                self._writing = False
+                self._appending.notify_all()
+        return job.result()
+
+    def _write(self, batch: list[_Append]) -> None:
+        if self._writer is None:
+            self._writer = self._connect("FULL")
+        db = self._writer
+        try:
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                for job in batch:
+                    values = (time.time(), job.body)
+                    delivery = db.execute("INSERT INTO deliveries (received_at, body) VALUES (?, ?)", values).lastrowid
+                    for e in job.events:
+                        cursor = db.execute(
+                            "INSERT OR IGNORE INTO events (key, kind, id, field, data, delivery) VALUES (?, ?, ?, ?, ?, ?)",
+                            (e.key, e.kind, e.id, e.field, json.dumps(e.data), delivery),
+                        )
+                        job.new += cursor.rowcount
+        except Exception as exc:  # not stored: every request in the batch answers 503, Meta delivers again
+            for job in batch:
+                job.error = exc
+        for job in batch:
+            job.finished = True
 
     def claim(self) -> Claim | None:
         db = self._db()

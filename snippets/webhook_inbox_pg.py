@@ -10,6 +10,7 @@ and the event is due again at once; done() and failed() commit.
 from __future__ import annotations
 
 import json
+import queue
 import threading
 from typing import Any
 
@@ -44,22 +45,39 @@ class PostgresInbox:
         self._local = threading.local()
         self._all: list[psycopg.Connection] = []
         self._lock = threading.Lock()
+        self._idle: queue.SimpleQueue[psycopg.Connection] = queue.SimpleQueue()  # connections for append()
         with psycopg.connect(dsn, autocommit=True) as db:
             db.execute("SELECT pg_advisory_lock(4242)")  # two receivers starting at once: one creates the tables
             db.execute(SCHEMA)
             db.execute("SELECT pg_advisory_unlock(4242)")
 
     def _db(self) -> psycopg.Connection:
+        """This worker thread's connection: its open transaction holds the claimed row's lock."""
         db = getattr(self._local, "db", None)
         if db is None or db.closed:
-            db = psycopg.connect(self.dsn)
-            self._local.db = db
-            with self._lock:
-                self._all.append(db)
+            db = self._local.db = self._connect()
+        return db
+
+    def _connect(self) -> psycopg.Connection:
+        db = psycopg.connect(self.dsn)
+        with self._lock:
+            self._all.append(db)
         return db
 
     def append(self, body: bytes, events: list[Event]) -> int:
-        db = self._db()
+        """Store the notification and its events in one committed transaction. The HTTP server runs
+        each request on a new thread: appends borrow a connection from a small pool instead."""
+        try:
+            db = self._idle.get_nowait()
+        except queue.Empty:
+            db = self._connect()
+        try:
+            return self._append(db, body, events)
+        finally:
+            if not db.closed:
+                self._idle.put(db)
+
+    def _append(self, db: psycopg.Connection, body: bytes, events: list[Event]) -> int:
         with db.transaction():
             delivery = db.execute("INSERT INTO webhook_deliveries (body) VALUES (%s) RETURNING id", (body,)).fetchone()
             assert delivery is not None  # noqa: S101 - INSERT ... RETURNING always returns the row

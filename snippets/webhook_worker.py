@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
@@ -40,6 +41,7 @@ RETRY_CAP = 300.0
 IDLE_WAIT = 0.5  # seconds a worker sleeps when nothing is due (append() wakes it sooner)
 
 log = logging.getLogger("webhook_receiver")
+_output = threading.Lock()
 
 
 class Inbox(Protocol):  # webhook_inbox.SQLiteInbox and webhook_inbox_pg.PostgresInbox
@@ -90,7 +92,9 @@ def print_handled(event: Event) -> None:
     line: dict[str, str] = {"handled": event.kind, "id": event.id}
     if event.status is not None:
         line["status"] = event.status
-    print(json.dumps(line), flush=True)
+    with _output:  # one whole line at a time: print() from several workers would interleave
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
 
 
 def backoff(tries: int, base: float = RETRY_BASE) -> float:
