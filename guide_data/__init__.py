@@ -479,6 +479,11 @@ def _topic_checks(data: dict) -> list[str]:
             problems.append(f"topic_facts[{i}]: evidence is meta but a source is not a Meta page")
         if fact["evidence"] == "community" and (any(on_meta) or fact["confidence"] != "L"):
             problems.append(f"topic_facts[{i}]: community evidence must link non-Meta sources and have confidence L")
+    hooks = data.get("webhooks")
+    if hooks and f"{hooks['max_payload']['megabytes']} MB" not in hooks["max_payload"]["says"]:
+        problems.append("webhooks.max_payload: megabytes differs from the figure Meta's quote (says) gives")
+    if hooks and f"{hooks['redelivery']['days']} days" not in hooks["redelivery"]["says"]:
+        problems.append("webhooks.redelivery: days differs from the figure Meta's quote (says) gives")
     ids = [d["id"] for d in data["dated_statements"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"dated_statements: id {dup!r} is listed more than once")

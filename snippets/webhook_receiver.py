@@ -176,6 +176,7 @@ class WebhookHandler(BaseHTTPRequestHandler):
         self.server.request_read(self.request)
         self._reply(200 if challenge is not None else 403, challenge or "verify token mismatch")
 
+    # --8<-- [start:acknowledge]
     def do_POST(self) -> None:
         body = self._read_body()
         self.server.request_read(self.request)
@@ -203,6 +204,8 @@ class WebhookHandler(BaseHTTPRequestHandler):
             return
         self.server.workers.wake()
         self._reply(200, "ok")
+
+    # --8<-- [end:acknowledge]
 
     def _read_body(self) -> bytes | None:
         """The raw body, or None after answering 411/413/400. Nothing over max_body is ever read."""

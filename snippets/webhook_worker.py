@@ -149,6 +149,7 @@ class Workers:
                 continue
             self.handle(claim)
 
+    # --8<-- [start:handle]
     def handle(self, claim: Claim) -> None:
         event = claim.event
         try:
@@ -164,3 +165,5 @@ class Workers:
             return
         self.report(event)  # before done(): a kill in between repeats the event, never hides it
         claim.done()
+
+    # --8<-- [end:handle]

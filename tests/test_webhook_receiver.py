@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -27,6 +29,15 @@ from support.receiver_process import ReceiverProcess
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
 
 VERIFY_TOKEN = "demo-verify-token-3b1f"
+# What a reader copies together (the receiver's docstring lists them).
+RECEIVER_FILES = [
+    "webhook_receiver.py",
+    "webhook_events.py",
+    "webhook_inbox.py",
+    "webhook_worker.py",
+    "graph_errors.py",
+    "graph_error_actions.json",
+]
 
 
 class Recorder:
@@ -231,21 +242,26 @@ def test_a_field_without_a_hook_is_logged_once_by_name_and_acknowledged(receiver
 
 
 def test_a_failing_hook_is_retried_then_dead_lettered_then_replayed(receiver, tmp_path, caplog):
+    """snippets/dead_letters.sh, run beside copies of the receiver's files, lists and replays them."""
+    import shutil
+
+    for name in [*RECEIVER_FILES, "dead_letters.sh"]:
+        shutil.copy(ROOT / "snippets" / name, tmp_path / name)
     recorder = Recorder(fail_on="delivered")
-    inbox = str(tmp_path / "dead.sqlite3")
+    inbox = str(tmp_path / "webhook-inbox.sqlite3")
     url = receiver(recorder, inbox=inbox, max_tries=3, retry_base=0.05)
     assert webhooks.deliver(url, status_event(status("delivered"))).status_code == 200
-    listed = []
-    wait_for(lambda: listed.extend(webhook_receiver.open_inbox(inbox, lock=False).dead_letters()) or listed)
-    assert listed == [{"key": "status:wamid.STATUS1:delivered", "kind": "status", "tries": 3, "error": "RuntimeError"}]
+    wait_for(lambda: webhook_receiver.open_inbox(inbox, lock=False).dead_letters())
     failures = [r.getMessage() for r in caplog.records if "RuntimeError" in r.getMessage()]
     assert len(failures) == 3 and "dead letters" in failures[-1]
+    assert recorder.statuses == []
     recorder.fail_on = None  # the database is back: the operator lists the dead letters and replays them
-    command = [sys.executable, str(ROOT / "snippets" / "webhook_receiver.py"), "--inbox", inbox]
-    listing = subprocess.run([*command, "--dead-letters"], capture_output=True, text=True, timeout=60, check=True)
-    assert [json.loads(line) for line in listing.stdout.splitlines()] == listed
-    replay = subprocess.run([*command, "--replay", listed[0]["key"]], capture_output=True, text=True, timeout=60, check=True)
-    assert replay.stdout == "1 dead letters due again\n"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    result = subprocess.run(["bash", "dead_letters.sh"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    listed, replayed = result.stdout.splitlines()
+    assert json.loads(listed) == {"key": "status:wamid.STATUS1:delivered", "kind": "status", "tries": 3, "error": "RuntimeError"}
+    assert replayed == "1 dead letters due again"
     wait_for(lambda: recorder.statuses)
     assert [s["status"] for s, _ in recorder.statuses] == ["delivered"]
 
@@ -319,3 +335,27 @@ def test_the_delivered_payload_has_the_shape_of_metas_example(spec):
     example = operation["requestBody"]["content"]["application/json"]["examples"]["Text Message"]["value"]
     ours = webhooks.text_message_event("Hello")
     assert shape_differences(example, ours) == [] and shape_differences(ours, example) == []
+
+
+def test_the_end_to_end_script_receives_an_injected_message_and_stops_cleanly(tmp_path):
+    """snippets/webhook_end_to_end.sh as the page shows it, run beside copies of the receiver's files."""
+    import shutil
+
+    from support.receiver_process import free_port
+
+    for name in RECEIVER_FILES + ["webhook_end_to_end.sh"]:
+        shutil.copy(ROOT / "snippets" / name, tmp_path / name)
+    env = {
+        **os.environ,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "META_APP_SECRET": DEMO_APP.secret,
+        "PORT": str(free_port()),
+        "PYTHONPATH": str(ROOT),  # for python -m mockgraph.inject
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    result = subprocess.run(["bash", "webhook_end_to_end.sh"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-2000:]
+    delivered, handled = result.stdout.strip().splitlines()
+    message_id = delivered.split()[1]
+    assert json.loads(handled) == {"handled": "message", "id": message_id}
+    assert "Where is my order?" not in result.stderr
