@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A customer message end to end, no phone: start the receiver, let mockgraph deliver a signed
 # message as Meta would, read the handled line, stop the receiver as systemd would (SIGTERM).
-# Run beside the receiver's files, with the demo app's secret (python -m mockgraph prints it).
+# Run beside the receiver's files, with WHATSAPP_VERIFY_TOKEN and the demo app's META_APP_SECRET
+# set (python -m mockgraph prints it); the first argument picks another port than 8080.
 set -euo pipefail
-: "${WHATSAPP_VERIFY_TOKEN:?set it}" "${META_APP_SECRET:?set it}"
-PORT="${PORT:-8080}"
+PORT=8080
+if [ $# -gt 0 ]; then PORT=$1; fi
 
 python webhook_receiver.py "$PORT" --inbox webhook-inbox.sqlite3 > handled.jsonl &
 receiver=$!

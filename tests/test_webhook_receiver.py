@@ -349,11 +349,12 @@ def test_the_end_to_end_script_receives_an_injected_message_and_stops_cleanly(tm
         **os.environ,
         "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
         "META_APP_SECRET": DEMO_APP.secret,
-        "PORT": str(free_port()),
         "PYTHONPATH": str(ROOT),  # for python -m mockgraph.inject
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
     }
-    result = subprocess.run(["bash", "webhook_end_to_end.sh"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90)
+    result = subprocess.run(
+        ["bash", "webhook_end_to_end.sh", str(free_port())], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=90
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     delivered, handled = result.stdout.strip().splitlines()
     message_id = delivered.split()[1]
