@@ -74,6 +74,16 @@ def test_a_notification_is_delivered_again_until_the_receiver_answers_200(flaky)
     assert slept == pytest.approx(list(itertools.islice(webhooks.RetryPolicy(timescale=0.0001).delays(), 2)))
 
 
+def test_status_webhooks_from_the_mock_are_delivered_again_until_a_200(flaky):
+    from mockgraph import status_webhooks
+
+    url = flaky(failures=1)
+    channel = status_webhooks.StatusWebhooks(url, transport=webhooks._post_status, retry=webhooks.RetryPolicy(timescale=0.0001))
+    channel.send([webhooks.text_message_event("status stand-in")])
+    assert channel.wait()
+    assert [outcome for _, outcome in channel.deliveries] == [500, 200]
+
+
 def test_duplicates_come_at_the_rate_asked_and_the_same_seed_repeats_them(flaky):
     url = flaky(failures=0)
     runs = []
