@@ -229,6 +229,31 @@ def test_the_command_line_reports_every_documented_field_then_stops_cleanly_on_s
     assert "hello messages" not in output and "15550100123" not in output and "Traceback" not in output
 
 
+def test_sigterm_lets_a_running_hook_finish_then_exits_0(tmp_path):
+    """systemd or Docker stopping the receiver while a hook runs: the hook completes, its line is
+    written, the event is marked done (a restart does not handle it again), and the exit status is 0."""
+    inbox = str(tmp_path / "inbox.sqlite3")
+    script = ROOT / "tests" / "support" / "fault_receiver.py"
+    process = ReceiverProcess(tmp_path, inbox, workers=1, script=script, env={"FAULT_HOOK_SECONDS": "1.5"})
+    process.start()
+    try:
+        payload = webhooks.text_message_event("Please call me back")
+        assert webhooks.deliver(process.url, payload).status_code == 200
+        time.sleep(0.5)  # the hook is running
+        began = time.monotonic()
+        assert process.terminate() == 0
+        assert time.monotonic() - began < 10
+    finally:
+        process.stop()
+    message_id = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    assert process.handled() == [{"handled": "message", "id": message_id}]
+    assert webhook_receiver.open_inbox(inbox, lock=False).dead_letters() == []
+    import sqlite3
+
+    with sqlite3.connect(inbox) as db:
+        assert db.execute("SELECT state FROM events").fetchall() == [("done",)]
+
+
 def test_a_field_without_a_hook_is_logged_once_by_name_and_acknowledged(receiver, caplog):
     caplog.set_level(logging.INFO)
     recorder = Recorder()

@@ -14,10 +14,11 @@ from snippets import webhook_receiver
 from snippets.webhook_worker import Hooks
 
 FLAG = os.environ.get("FAULT_FLAG", "")
+HOOK_SECONDS = float(os.environ.get("FAULT_HOOK_SECONDS", "0.003"))
 
 
 def on_message(message: dict) -> None:
-    time.sleep(0.003)
+    time.sleep(HOOK_SECONDS)
     if message["id"].endswith("POISON") and not os.path.exists(FLAG):
         raise RuntimeError("the database is down")
 
