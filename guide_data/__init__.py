@@ -490,12 +490,14 @@ def _topic_checks(data: dict) -> list[str]:
     """Evidence must match its sources: Meta facts link Meta's pages; community facts are low
     confidence and link somewhere else (an issue tracker, a forum)."""
     problems = []
-    for i, fact in enumerate(data["topic_facts"] + data.get("webhooks", {}).get("facts", [])):
+    listed = [(f"topic_facts[{i}]", f) for i, f in enumerate(data["topic_facts"])]
+    listed += [(f"webhooks.facts[{i}]", f) for i, f in enumerate(data.get("webhooks", {}).get("facts", []))]
+    for where, fact in listed:
         on_meta = [url.split("/")[2] in META_HOSTS for url in fact["sources"]]
         if fact["evidence"] == "meta" and not all(on_meta):
-            problems.append(f"topic_facts[{i}]: evidence is meta but a source is not a Meta page")
+            problems.append(f"{where}: evidence is meta but a source is not a Meta page")
         if fact["evidence"] == "community" and (any(on_meta) or fact["confidence"] != "L"):
-            problems.append(f"topic_facts[{i}]: community evidence must link non-Meta sources and have confidence L")
+            problems.append(f"{where}: community evidence must link non-Meta sources and have confidence L")
     hooks = data.get("webhooks")
     if hooks and f"{hooks['max_payload']['megabytes']} MB" not in hooks["max_payload"]["says"]:
         problems.append("webhooks.max_payload: megabytes differs from the figure Meta's quote (says) gives")
