@@ -15,7 +15,9 @@ Error drills let a reader (and the tests) make the mock produce any code in data
 
 Where the status webhooks go: ``GraphMock.status_webhooks = StatusWebhooks(url)`` in code, or the
 ``MOCKGRAPH_STATUS_WEBHOOK_URL`` environment variable for ``python -m mockgraph``. Deliveries are
-signed with the demo app's secret (X-Hub-Signature-256), like webhooks.deliver.
+signed with the demo app's secret (X-Hub-Signature-256), like webhooks.deliver. From the
+environment, a delivery not answered with 200 is retried as Meta does (webhooks.RetryPolicy,
+compressed by MOCKGRAPH_WEBHOOK_TIMESCALE); in code, pass `retry=` (default: one try each).
 """
 
 from __future__ import annotations
