@@ -115,7 +115,7 @@ OPERATION_GROUPS = (
     "messages", "media", "phone-numbers", "business-profile", "templates", "waba", "webhooks",
     "business-portfolio", "preverified-numbers", "partners", "flows", "groups", "calls", "tokens",
 )  # fmt: skip
-MOCK_MODES = ("simulated", "enforced", "not a Graph call")
+MOCK_MODES = ("simulated", "from spec", "not a Graph call")
 _permission_list = {"type": "array", "items": {"enum": list(KNOWN_PERMISSIONS)}, "uniqueItems": True}
 _source = {"type": "string", "pattern": r"^(https://\S+|Meta OpenAPI spec v23\.0, .+)$"}
 _operation = {

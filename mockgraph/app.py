@@ -21,10 +21,10 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
 import guide_data
-from mockgraph import demo, onboarding, status_webhooks
+from mockgraph import demo, onboarding, spec, status_webhooks
 from mockgraph.auth import Tokens, ensure_asset_access, ensure_permission, ensure_usable
-from mockgraph.call import Call
-from mockgraph.errors import GraphError, bad_request, envelope, not_simulated, trace_id, unsupported
+from mockgraph.call import Call, Raw
+from mockgraph.errors import GraphError, bad_request, envelope, trace_id, unsupported
 from mockgraph.handlers import HANDLERS
 from mockgraph.limits import MAX_BODY, SendLimits, parse_json, read_body
 from mockgraph.objects import Objects
@@ -63,7 +63,8 @@ class GraphMock:
         self.pinned = self.data["graph_api"]["pinned_version"]
         self.operations = {o["id"]: o for o in self.data["operations"]}
         self.objects = Objects()
-        self.routes = build(self.data["operations"], HANDLERS, self.objects)  # fails loudly on a mismatch
+        # Fails loudly when the map, the hand-written handlers and the spec's answers disagree.
+        self.routes = build(self.data["operations"], HANDLERS, self.objects, frozenset(spec.operations()))
         self._adapter = self.routes.bind("graph.facebook.com")
         self.tokens = Tokens(extra_tokens)
         self.send_limits = SendLimits(throughput_mps, pair_limit, pair_window)
@@ -158,10 +159,13 @@ class GraphMock:
         trace = trace_id(request.method, unversioned, raw)
         if failure is not None:
             answer = envelope(failure, trace)
-        body = json.dumps(answer).encode()
+        if isinstance(answer, Raw):
+            body, content_type = answer.body, answer.content_type
+        else:
+            body, content_type = json.dumps(answer).encode(), "application/json; charset=UTF-8"
         # Written straight to start_response: a werkzeug Response object costs more than the routing.
         headers = [
-            ("Content-Type", "application/json; charset=UTF-8"),
+            ("Content-Type", content_type),
             ("Content-Length", str(len(body))),
             ("facebook-api-version", served),
             ("x-fb-trace-id", trace),
@@ -208,8 +212,7 @@ class GraphMock:
         kind, object_id = next(iter(ids.items()), ("", ""))
         waba = self.objects.waba_of(kind, object_id) if kind else None
         ensure_asset_access(token, waba, kind)
-        handler = HANDLERS.get(operation_id)
-        if handler is None:
-            raise not_simulated(operation)
+        # A hand-written handler where one models behaviour; every other operation is answered from Meta's spec.
+        handler = HANDLERS.get(operation_id, spec.spec_handler)
         call = Call(self, request, operation, ids, token, app, raw, form, waba)
         return handler(call), waba

@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from mockgraph.app import GraphMock
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A handler's answer that is not JSON (a media download): the bytes and their Content-Type."""
+
+    body: bytes
+    content_type: str
+
+
 @dataclass
 class Call:
     mock: GraphMock

@@ -31,7 +31,8 @@ ID_PATTERNS = {
     "business-id": r"80\d{13}",
     "waba-bot-id": r"81\d{13}",
     "business-profile-id": r"82\d{13}",
-    "qr-code-id": r"83\d{13}",
+    # QR codes are named by their short code, not a number: the spec's QR-Code-ID is ^[A-Z2-7]{14}$.
+    "qr-code-id": r"[A-Z2-7]{14}",
 }
 
 # One demo object per kind beyond phones and WABAs: id -> the WABA it belongs to (None: not a WABA asset).
@@ -50,7 +51,7 @@ EXAMPLES = {
     "business-id": ("800000000000001", None),
     "waba-bot-id": ("810000000000001", demo.OWN_WABA),
     "business-profile-id": ("820000000000001", demo.OWN_WABA),
-    "qr-code-id": ("830000000000001", demo.OWN_WABA),
+    "qr-code-id": ("DEMOQRCODE2345", demo.OWN_WABA),
     "app-id": (demo.DEMO_APP.id, None),
     "user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),
 }

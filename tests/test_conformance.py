@@ -158,7 +158,10 @@ SIMULATED = {
 
 
 def test_the_list_of_simulated_operations_here_is_complete(guide):
-    simulated = {o["id"] for o in guide["operations"] if o["mock"] == "simulated" and o["spec_path"]}
+    # downloadMedia answers the file, not JSON: tests/test_spec_operations.py checks it with every other operation.
+    simulated = {
+        o["id"] for o in guide["operations"] if o["mock"] == "simulated" and o["spec_path"] and o["id"] != "downloadMedia"
+    }
     assert simulated == set(SIMULATED)
 
 

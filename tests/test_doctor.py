@@ -34,6 +34,7 @@ EXPECTED_EXIT = {
     "declined": 1,
     "other-app": 1,
     "no-assets": 1,
+    "full-access": 0,
 }
 
 

@@ -14,12 +14,13 @@ calls each in order.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from mockgraph import onboarding
 from mockgraph.call import Call
 from mockgraph.handlers import assets, media, messages, templates, tokens
 
-Handler = Callable[[Call], dict]
+Handler = Callable[[Call], Any]  # JSON to answer, or a mockgraph.call.Raw (a media download)
 
 HANDLERS: dict[str, Handler] = {
     "debugToken": tokens.debug_token,
@@ -29,6 +30,7 @@ HANDLERS: dict[str, Handler] = {
     "uploadImage": media.upload,
     "retrieveMediaUrl": media.retrieve_url,
     "deleteMedia": media.delete,
+    "downloadMedia": media.download,
     "getPhoneNumberById": assets.phone_number,
     "registerWhatsAppBusinessPhoneNumber": assets.register,
     "getWhatsAppBusinessProfile": assets.business_profile,

@@ -36,6 +36,10 @@ def create_template(call: Call) -> dict:
     for key in ("name", "language", "category", "components"):
         require(body, key)
     category = str(body["category"]).upper()
+    language = body["language"] if isinstance(body["language"], str) else str(require(body, "language", "code"))
+    with call.mock.state_lock:
+        # Listed and sendable at once: the mock has no review queue (Meta reviews, then approves or rejects).
+        call.mock.templates.add((str(body["name"]), language))
     return {"id": template_id(call.ids["waba-id"], str(body["name"])), "status": "PENDING", "category": category}
 
 

@@ -1,0 +1,158 @@
+"""Answers driven by Meta's OpenAPI spec (mockgraph/spec_answers.json, written by
+``python -m mockgraph.spec_extract``), the way stripe-mock answers from Stripe's spec.
+
+- :func:`check_request` refuses what the spec's request schema refuses, with Graph's error shape
+  and the offending parameter named: a missing parameter is "(#100) The parameter text.body is
+  required" (the wording integrators report, e.g. shridarpatil/whatomate#487); an unknown key
+  inside a parameter is '(#100) Unexpected key "x" on param "template['language']".'
+  (WhatsApp/WhatsApp-Nodejs-SDK#21); any other bad value is "(#100) Invalid parameter" with the
+  parameter named in error_data.details (shridarpatil/frappe_whatsapp#43).
+- :func:`answer` is the operation's 200 example from the spec, with the path's own id put in.
+- :func:`only_fields` applies ``fields=`` to an answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from mockgraph.errors import GraphError
+
+if TYPE_CHECKING:
+    from mockgraph.call import Call
+
+ANSWERS_FILE = Path(__file__).with_name("spec_answers.json")
+GRAPH_HOST = "graph.facebook.com"  # with the pinned version: where the spec's paging links point
+
+
+@functools.lru_cache(maxsize=1)
+def operations() -> dict[str, dict]:
+    return json.loads(ANSWERS_FILE.read_text(encoding="utf-8"))["operations"]
+
+
+@functools.lru_cache(maxsize=256)
+def _validator(operation_id: str) -> Draft202012Validator | None:
+    schema = operations()[operation_id]["request"]["schema"]
+    return Draft202012Validator(schema) if schema else None
+
+
+@functools.lru_cache(maxsize=32)
+def message_validator(kind: str) -> Draft202012Validator | None:
+    """The spec's schema for one message type (its Message oneOf branch), or None if the spec has no such type."""
+    for branch in operations()["sendMessage"]["request"]["schema"]["oneOf"]:
+        own = branch["allOf"][1]
+        if kind in own["properties"]["type"].get("enum", []):
+            return Draft202012Validator(branch)
+    return None
+
+
+def message_types() -> list[str]:
+    return [b["allOf"][1]["properties"]["type"]["enum"][0] for b in operations()["sendMessage"]["request"]["schema"]["oneOf"]]
+
+
+def param_name(path: list) -> str:
+    """Graph's way of naming a nested parameter: template['language'], components[0]."""
+    if not path:
+        return "body"
+    name = str(path[0])
+    for part in path[1:]:
+        name += f"[{part}]" if isinstance(part, int) else f"['{part}']"
+    return name
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """Inside oneOf/anyOf, the branch error that got furthest is the one a reader can act on."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "required"))
+    return error
+
+
+def graph_error(error: ValidationError) -> GraphError:
+    error = _deepest(error)
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        wanted: Any = error.validator_value
+        missing = next((p for p in wanted if isinstance(error.instance, dict) and p not in error.instance), "")
+        name = ".".join(str(p) for p in [*path, missing])
+        return GraphError(100, f"(#100) The parameter {name} is required", details=f"The parameter {name} is required.")
+    if error.validator == "additionalProperties":
+        schema: Any = error.schema
+        allowed = set(schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed) if isinstance(error.instance, dict) else []
+        key = extra[0] if extra else "?"
+        message = f'(#100) Unexpected key "{key}" on param "{param_name(path)}".'
+        return GraphError(100, message, details=f"{param_name(path)} takes: {', '.join(sorted(allowed))}.")
+    name = param_name(path)
+    return GraphError(100, "(#100) Invalid parameter", details=f"Parameter '{name}' is invalid: {error.message[:200]}")
+
+
+def validate(validator: Draft202012Validator, body: Any) -> None:
+    error = best_match(validator.iter_errors(body))
+    if error is not None:
+        raise graph_error(error)
+
+
+def request_body(call: Call, entry: dict) -> Any:
+    """The body as the spec describes it: JSON, or the form fields (multipart or urlencoded)."""
+    if call.request.mimetype == "application/json":
+        return call.json_body()
+    body: dict[str, Any] = {}
+    properties = (entry["request"]["schema"] or {}).get("properties", {})
+    for name, value in call.form.items():
+        if properties.get(name, {}).get("type") == "array" and value[:1] != "[":
+            body[name] = call.request.form.getlist(name)  # repeated fields: tasks=MANAGE&tasks=DEVELOP
+            continue
+        # Graph reads a form field holding a JSON array or object as that value (e.g. tasks=["MANAGE"]),
+        # unless the parameter is itself a string (multipart Flows take categories as a JSON string).
+        if value[:1] in ("[", "{") and properties.get(name, {}).get("type") != "string":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        body[name] = value
+    for name in call.request.files:
+        body[name] = call.request.files[name].filename or "upload"
+    return body
+
+
+def check_request(call: Call, operation_id: str) -> Any:
+    entry = operations()[operation_id]
+    for name, parameter in entry["query"].items():
+        if parameter["required"] and not call.request.args.get(name):
+            raise GraphError(100, f"(#100) The parameter {name} is required", details=f"The parameter {name} is required.")
+    body = request_body(call, entry)
+    validator = _validator(operation_id)
+    if validator is not None and (body or entry["request"]["required"]):
+        validate(validator, body)
+    return body
+
+
+@functools.lru_cache(maxsize=256)
+def _answer_text(operation_id: str) -> str:
+    return json.dumps(operations()[operation_id]["answer"])
+
+
+def answer(call: Call, operation_id: str) -> Any:
+    """The spec's 200 answer for the operation, with the path's own object id as its id and the mock's
+    pinned version in its Graph URLs."""
+    result = json.loads(_answer_text(operation_id).replace("{graph-base}", f"https://{GRAPH_HOST}/{call.mock.pinned}"))
+    if isinstance(result, dict) and "id" in result and call.ids and call.operation["op"].count("/") == 1:
+        result["id"] = next(iter(call.ids.values()))
+    return result
+
+
+def spec_handler(call: Call) -> Any:
+    """The handler of every operation without a hand-written one: validate, then answer from the spec."""
+    operation_id = call.operation["id"]
+    check_request(call, operation_id)
+    return answer(call, operation_id)
+
+
+def fields_of(operation_id: str) -> list[str]:
+    entry = operations().get(operation_id)
+    return entry["fields"] if entry else []
