@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 
 from mockgraph.errors import GraphError
 
@@ -66,15 +66,35 @@ def param_name(path: list) -> str:
 
 
 def _deepest(error: ValidationError) -> ValidationError:
-    """Inside oneOf/anyOf, the branch error that got furthest is the one a reader can act on."""
+    """Inside oneOf/anyOf, the branch the body came closest to (fewest errors, then the deepest one)
+    holds the error a reader can act on: "display_text is required", not "name must be flow"."""
     while error.context:
-        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "required"))
+        branches: dict = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        if all(len(errs) == 1 and errs[0].validator == "required" and not errs[0].relative_path for errs in branches.values()):
+            return error  # one of several keys is missing (media: id or link): graph_error names them all
+        closest = min(
+            branches.values(),
+            # a branch whose fixed values (enum, const) the body matches is the one it meant
+            key=lambda errs: (
+                sum(e.validator in ("enum", "const") for e in errs),
+                len(errs),
+                -max(len(e.absolute_path) for e in errs),
+            ),
+        )
+        error = max(closest, key=lambda e: (len(e.absolute_path), e.validator != "required"))
     return error
 
 
 def graph_error(error: ValidationError) -> GraphError:
     error = _deepest(error)
     path = list(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        lists: list[Any] = [sub.validator_value for sub in error.context if isinstance(sub.validator_value, list)]
+        options = [str(p) for keys in lists for p in keys]
+        name = " or ".join(".".join(str(p) for p in [*path, option]) for option in dict.fromkeys(options))
+        return GraphError(100, f"(#100) The parameter {name} is required", details=f"Send one of: {name}.")
     if error.validator == "required":
         wanted: Any = error.validator_value
         missing = next((p for p in wanted if isinstance(error.instance, dict) and p not in error.instance), "")
@@ -92,7 +112,8 @@ def graph_error(error: ValidationError) -> GraphError:
 
 
 def validate(validator: Draft202012Validator, body: Any) -> None:
-    error = best_match(validator.iter_errors(body))
+    # Not jsonschema's best_match: it descends into oneOf by its own measure; _deepest picks the closest branch.
+    error = next(iter(validator.iter_errors(body)), None)
     if error is not None:
         raise graph_error(error)
 

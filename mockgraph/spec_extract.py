@@ -35,7 +35,8 @@ PROSE = ("description", "summary", "title", "externalDocs", "discriminator", "de
 DEFECTS = [
     "allOf branches with additionalProperties: false (TextMessage and siblings) refuse every message: dropped",
     "lower-case enums (sub_type: catalog) refuse Meta's own upper-case examples (CATALOG), which Graph takes: both cases",
-    "interactive.type lacks order_details and order_status, which Meta's examples send: added",
+    "interactive.type lacks order_details and order_status (Meta's examples send them) and cta_url (Meta's "
+    "interactive CTA URL messages reference): added",
     "a template button's sub_type lacks flow, which Meta's Flow template example sends: added",
     "the index pattern ^[2-6, 11-14]$ is a character class that refuses Meta's index 0: dropped",
     "a button's index and a location's latitude and longitude are type string, Meta's examples send numbers: either",
@@ -45,6 +46,20 @@ DEFECTS = [
     "components.parameterGroups is not an OpenAPI 3.1 field: validators must skip validating the spec itself",
     "200 examples that fail their own schema: the answer is built from the schema instead",
 ]
+
+
+CTA_URL_ACTION = {
+    "required": ["name", "parameters"],
+    "properties": {
+        "name": {"enum": ["cta_url"]},
+        "parameters": {
+            "type": "object",
+            "required": ["display_text", "url"],
+            "additionalProperties": False,
+            "properties": {"display_text": {"type": "string", "maxLength": 20}, "url": {"type": "string"}},
+        },
+    },
+}
 
 
 def _resolve(spec: dict, ref: str) -> Any:
@@ -96,7 +111,7 @@ def inline(spec: dict, node: Any, seen: tuple[str, ...] = ()) -> Any:
             continue
         if key == "enum" and {"button", "list", "product_list"} <= set(value):
             # Defect: interactive.type lacks the payment types Meta's own examples send.
-            value = [*value, *(t for t in ("order_details", "order_status") if t not in value)]
+            value = [*value, *(t for t in ("order_details", "order_status", "cta_url") if t not in value)]
         if key == "enum" and {"quick_reply", "url"} <= set(value) and "flow" not in value:
             value = [*value, "flow"]  # Defect: a button's sub_type lacks flow, which Meta's Flow template example sends
         if key == "enum" and all(isinstance(v, str) and v == v.lower() for v in value) and any(v != v.upper() for v in value):
@@ -106,6 +121,10 @@ def inline(spec: dict, node: Any, seen: tuple[str, ...] = ()) -> Any:
             out[key] = {name: inline(spec, sub, seen) for name, sub in value.items()}
             continue
         out[key] = inline(spec, value, seen) if key not in ("example", "examples", "enum", "const", "default") else value
+    if any(branch.get("required") == ["buttons"] for branch in out.get("oneOf", [])):
+        # Defect: interactive.action has no branch for CTA URL buttons (Meta's "Interactive CTA URL button
+        # messages" reference: action.name cta_url, parameters.display_text and parameters.url).
+        out["oneOf"] = [*out["oneOf"], CTA_URL_ACTION]
     return out
 
 

@@ -56,8 +56,8 @@ REFUSED_EXAMPLES = {
     "Send Reply to List Message": "text",
     # Payment messages (India): the schema's interactive action names lack review_and_pay and
     # review_order, so the mock, which follows the schema, refuses them and names the parameter.
-    "Send Order Details Message": "interactive['action']['name']",
-    "Send Order Status Message": "interactive['action']['name']",
+    "Send Order Details Message": "interactive",
+    "Send Order Status Message": "interactive",
 }
 
 

@@ -12,6 +12,16 @@ from mockgraph import demo, spec
 from mockgraph.call import Call, require
 from mockgraph.errors import GraphError
 
+# Parameters Meta's message reference pages mark required that the spec's schemas leave optional
+# (https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages: text.body; location
+# latitude and longitude; reaction message_id; a contact's name.formatted_name).
+GRAPH_REQUIRES: dict[str, tuple[tuple, ...]] = {
+    "text": (("text", "body"),),
+    "location": (("location", "latitude"), ("location", "longitude")),
+    "reaction": (("reaction", "message_id"),),
+    "contacts": (("contacts",),),
+}
+
 
 def send_message(call: Call) -> dict:
     body = call.json_body()
@@ -26,9 +36,9 @@ def send_message(call: Call) -> dict:
         known = ", ".join(spec.message_types())
         raise GraphError(100, "(#100) Invalid parameter", details=f"Parameter 'type' is invalid: {kind!r} is not one of {known}.")
     spec.validate(validator, body)  # the spec's schema for this type: missing, unexpected or bad keys named
-    if kind == "text":
-        require(body, "text", "body")  # the spec leaves body optional; Graph does not
-    elif kind == "template":
+    for path in GRAPH_REQUIRES.get(kind, ()):  # what the spec leaves optional and Graph does not
+        require(body, *path)
+    if kind == "template":
         name = str(require(body, "template", "name"))
         language = str(require(body, "template", "language", "code"))
         if (name, language) not in call.mock.templates:
@@ -37,6 +47,11 @@ def send_message(call: Call) -> dict:
                 "(#132001) Template name does not exist in the translation",
                 details=f"template name ({name}) does not exist in {language}",
             )
+    if kind == "contacts":
+        for i, contact in enumerate(body["contacts"]):
+            if not isinstance(contact, dict) or not (contact.get("name") or {}).get("formatted_name"):
+                name = f"contacts[{i}]['name']['formatted_name']"
+                raise GraphError(100, f"(#100) The parameter {name} is required", details=f"The parameter {name} is required.")
     digits = re.sub(r"\D", "", to)
     for check in call.mock.message_checks:  # e.g. the test number's allow list, the error drills
         check(call, digits)
