@@ -215,4 +215,8 @@ class GraphMock:
         # A hand-written handler where one models behaviour; every other operation is answered from Meta's spec.
         handler = HANDLERS.get(operation_id, spec.spec_handler)
         call = Call(self, request, operation, ids, token, app, raw, form, waba)
-        return handler(call), waba
+        answer = handler(call)
+        fields = request.args.get("fields")
+        if fields and request.method == "GET" and operation_id in spec.operations():
+            answer = spec.only_fields(answer, fields, operation_id, kind)
+        return answer, waba

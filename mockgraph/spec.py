@@ -177,3 +177,41 @@ def spec_handler(call: Call) -> Any:
 def fields_of(operation_id: str) -> list[str]:
     entry = operations().get(operation_id)
     return entry["fields"] if entry else []
+
+
+def _field_names(text: str) -> list[str]:
+    """fields=a,b{c,d},e.limit(5) -> [a, b, e]: the top-level names, nested selections left as they are."""
+    names, depth, current = [], 0, ""
+    for char in text + ",":
+        if char in "{(":
+            depth += 1
+        elif char in "})":
+            depth -= 1
+        if char == "," and depth == 0:
+            name = current.split("{", 1)[0].split(".", 1)[0].strip()
+            if name:
+                names.append(name)
+            current = ""
+        else:
+            current += char
+    return names
+
+
+def only_fields(answer: Any, fields: str, operation_id: str, kind: str) -> Any:
+    """Graph's fields=: the asked fields plus id, on the node or on each item of a list edge; a field
+    the node does not have is refused as Graph does (code 100, "(#100) Tried accessing nonexisting
+    field (x) on node type (Y)", reported verbatim in spring-attic/spring-social-facebook#172)."""
+    entry = operations()[operation_id]
+    asked = _field_names(fields)
+    items = answer.get("data") if entry["list"] and isinstance(answer, dict) else None
+    nodes = [n for n in items if isinstance(n, dict)] if isinstance(items, list) else [answer] if isinstance(answer, dict) else []
+    known = set(entry["fields"]).union(*(set(n) for n in nodes)) | {"id"}
+    unknown = [name for name in asked if name not in known]
+    if unknown:
+        node_type = entry["node_type"] or "".join(part.title() for part in kind.removesuffix("-id").split("-")) or "Node"
+        raise GraphError(100, f"(#100) Tried accessing nonexisting field ({unknown[0]}) on node type ({node_type})")
+    keep = set(asked) | {"id"}
+    trimmed = [{k: v for k, v in node.items() if k in keep} for node in nodes]
+    if items is not None:
+        return {**answer, "data": trimmed}
+    return trimmed[0] if trimmed else answer

@@ -236,14 +236,26 @@ def operation_entry(spec: dict, method: str, path: str, operation: dict) -> dict
         answer, built = repair(schema, build(schema)), True
     if answer is None:
         answer, built = {"success": True}, True  # the spec gives no body for this 200 (groups' writes)
-    fields = sorted(answer) if isinstance(answer, dict) and "data" not in answer else []
+    node_schema, node_type = content.get("schema", {}), None
+    if "$ref" in node_schema:
+        node_type = node_schema["$ref"].rsplit("/", 1)[1]
+        node_schema = _resolve(spec, node_schema["$ref"])
+    items = node_schema.get("properties", {}).get("data", {}).get("items") if isinstance(node_schema, dict) else None
+    if items:  # a list edge: fields= applies to each item of data
+        node_type = items["$ref"].rsplit("/", 1)[1] if "$ref" in items else node_type
+        node_schema = _resolve(spec, items["$ref"]) if "$ref" in items else items
+    properties = set(inline(spec, node_schema).get("properties", {})) if isinstance(node_schema, dict) else set()
+    sample = answer["data"][0] if items and isinstance(answer, dict) and answer.get("data") else answer
+    fields = sorted(properties | (set(sample) if isinstance(sample, dict) else set()))
     return {
         "op": f"{method.upper()} {path.replace('/{Version}', '', 1)}",
         "request": request,
         "query": query,
         "answer": answer,
         "answer_built_from_schema": built,
-        "fields": fields,
+        "fields": fields,  # what fields= may ask for: the answer's schema properties and the example's keys
+        "list": bool(items),
+        "node_type": node_type,  # named in Graph's "nonexisting field" error
     }
 
 
