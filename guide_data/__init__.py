@@ -233,6 +233,16 @@ SCHEMA: dict[str, Any] = {
                 "changelog_url": {"type": "string", "pattern": "^https://"},
                 "versions_url": {"type": "string", "pattern": "^https://"},
                 "guaranteed_years": {"type": "integer", "minimum": 1},
+                "expired_version_calls": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["says", "source", "confidence"],
+                    "properties": {
+                        "says": _text,
+                        "source": {"type": "string", "pattern": "^https://"},
+                        "confidence": {"enum": ["H", "M", "L"]},
+                    },
+                },
                 "versions": _table(
                     {
                         "version": {"type": "string", "pattern": r"^v\d+\.\d+$"},

@@ -37,6 +37,11 @@ VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)?$")
 CLIENT_CREDENTIALS = {"exchangeEmbeddedSignupCode"}
 
 
+def _number(version: str) -> tuple[int, ...]:
+    """v2.12 -> (2, 12): versions compare by number, not as text (v9.0 is older than v18.0)."""
+    return tuple(int(part) for part in version.lstrip("v").split("."))
+
+
 class GraphMock:
     """WSGI app. ``today`` fixes the calendar (version lifecycle, token expiry) for tests;
     ``extra_tokens`` adds tokens beyond the demo list (e.g. demo.PORTFOLIO_ADMIN)."""
@@ -117,9 +122,12 @@ class GraphMock:
         if version in available:
             return version
         entry = known.get(version)
-        if entry and entry["released"] and entry["available_until"] and self.today >= entry["available_until"]:
-            # Facts §1: calls to a version that is no longer usable "will be defaulted to the next
-            # oldest, usable version". The facebook-api-version header shows which one answered.
+        expired = entry and entry["released"] and entry["available_until"] and self.today >= entry["available_until"]
+        if expired or (entry is None and _number(version) < min(_number(v) for v in known)):
+            # data/guide.yaml graph_api.expired_version_calls: a call to a version that is no longer
+            # usable (one the YAML lists as expired, or one older than any it lists, such as v2.0)
+            # "will be defaulted to the next oldest, usable version". The facebook-api-version
+            # header names the version that answered.
             return available[-1]
         # Not a version Graph serves. Public client code records this answer (low confidence).
         raise GraphError(2500, f"Unknown path components: /{version}{path}")
