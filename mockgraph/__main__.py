@@ -1,4 +1,4 @@
-"""python -m mockgraph [--port N] [--require-appsecret-proof] [--lenient] | --list-tokens"""
+"""python -m mockgraph [--port N] [--require-appsecret-proof] [--lenient] | --list-tokens | --list-ids"""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mockgraph", description="A local Graph API for the guide's examples.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--list-tokens", action="store_true", help="print NAME<TAB>TOKEN<TAB>what it is, and exit")
+    parser.add_argument("--list-ids", action="store_true", help="print NAME<TAB>ID of every demo object, and exit")
     parser.add_argument(
         "--require-appsecret-proof",
         action="store_true",
@@ -27,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_tokens:
         for name, token in DEMO_TOKENS.items():
             print(f"{name}\t{token_value(name)}\t{token.about}")
+        return 0
+
+    if args.list_ids:
+        from mockgraph.objects import demo_ids
+
+        for name, object_id in demo_ids().items():
+            print(f"{name}\t{object_id}")
         return 0
 
     from mockgraph.server import serve  # imported late: --list-tokens needs no server

@@ -102,3 +102,17 @@ def token_without(permissions: list[str], every: bool = False) -> str:
             if missing == set(permissions) or (every and missing):
                 return demo.token_value(name)
     raise LookupError(f"no demo token lacks all of {permissions}")
+
+
+def demo_ids() -> dict[str, str]:
+    """NAME -> ID of one demo object of every kind the operation map names (python -m mockgraph
+    --list-ids), plus the customer assets Embedded Signup onboards and the test number."""
+    from mockgraph import onboarding
+
+    ids = {kind.removesuffix("-id"): object_id for kind, object_id in SAMPLE_IDS.items()}
+    for i, waba in enumerate(demo.CUSTOMER_WABAS, start=1):
+        ids[f"customer-waba-{i}"] = waba
+        ids[f"customer-phone-number-{i}"] = demo.CUSTOMER_PHONES[waba]
+    ids["test-phone-number"] = onboarding.TEST_PHONE
+    ids["other-app"] = demo.OTHER_APP.id
+    return ids
