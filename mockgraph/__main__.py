@@ -9,7 +9,7 @@ from mockgraph.demo import DEMO_APP, DEMO_TOKENS, token_value
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mockgraph", description="A local Graph API for the guide's examples.")
+    parser = argparse.ArgumentParser(prog="mockgraph", description="A local Graph API for the guide's examples.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--list-tokens", action="store_true", help="print NAME<TAB>TOKEN<TAB>what it is, and exit")
     parser.add_argument("--list-ids", action="store_true", help="print NAME<TAB>ID of every demo object, and exit")
@@ -58,5 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """The `mockgraph` command (pyproject.toml [project.scripts])."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    cli()
