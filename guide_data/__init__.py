@@ -490,7 +490,9 @@ def _load_cached(path: str) -> dict:
     except OSError as exc:
         raise DataError(f"{path}: cannot read the guide data ({exc.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's safe loader when PyYAML has it: the same safe subset, parsed about 10 times
+        # faster, which is most of mockgraph's start-up.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from None
     return validate(data, path)
