@@ -26,6 +26,7 @@ from mockgraph.auth import Tokens, ensure_asset_access, ensure_permission, ensur
 from mockgraph.call import Call, Raw
 from mockgraph.errors import GraphError, bad_request, envelope, trace_id, unsupported
 from mockgraph.handlers import HANDLERS
+from mockgraph.handlers.world import World
 from mockgraph.limits import MAX_BODY, SendLimits, parse_json, read_body
 from mockgraph.objects import Objects
 from mockgraph.routing import build
@@ -76,6 +77,7 @@ class GraphMock:
         # Mutable demo state, per mock: templates, uploads, registrations, profiles, subscriptions.
         self.state_lock = threading.Lock()
         self.templates = {("hello_world", "en_US")}
+        self.template_details: dict[tuple[str, str], dict] = {}  # what a create sent: category, components
         self.media: dict[str, dict] = {}
         self.registered: set[str] = set()
         self.profiles: dict[str, dict] = {}
@@ -83,6 +85,7 @@ class GraphMock:
         # not, until the partner calls POST /{waba-id}/subscribed_apps (mockgraph/onboarding.py).
         self.subscriptions: dict[str, set[str]] = {w: set(a) for w, a in onboarding.INITIALLY_SUBSCRIBED.items()}
         self.onboarding = onboarding.Onboarding()  # Embedded Signup codes already exchanged
+        self.world = World()  # Flows, QR codes, blocked users and groups created through the API
         self.objects.owner["phone-number-id"][onboarding.TEST_PHONE] = onboarding.TEST_PHONE_WABA
         # Called before a send is accepted, with (call, recipient digits); each may refuse it with
         # a GraphError: the test number's allow list (131030) and the error drills of issue 11.

@@ -38,6 +38,7 @@ DEFECTS = [
     "interactive.type lacks order_details and order_status (Meta's examples send them) and cta_url (Meta's "
     "interactive CTA URL messages reference): added",
     "a template button's sub_type lacks flow, which Meta's Flow template example sends: added",
+    "a oneOf whose branches one body can match both of (QR code create/update) refuses Meta's own example: anyOf",
     "the index pattern ^[2-6, 11-14]$ is a character class that refuses Meta's index 0: dropped",
     "a button's index and a location's latitude and longitude are type string, Meta's examples send numbers: either",
     "template.language requires policy, which Meta's examples never send: not required",
@@ -60,6 +61,16 @@ CTA_URL_ACTION = {
         },
     },
 }
+
+
+def _overlapping(branches: list) -> bool:
+    """Two object branches where one requires a subset of the other's keys and allows more keys."""
+    objects = [b for b in branches if isinstance(b, dict) and b.get("required")]
+    return any(
+        a is not b and set(a["required"]) < set(b["required"]) and a.get("additionalProperties") is not False
+        for a in objects
+        for b in objects
+    )
 
 
 def _resolve(spec: dict, ref: str) -> Any:
@@ -121,10 +132,15 @@ def inline(spec: dict, node: Any, seen: tuple[str, ...] = ()) -> Any:
             out[key] = {name: inline(spec, sub, seen) for name, sub in value.items()}
             continue
         out[key] = inline(spec, value, seen) if key not in ("example", "examples", "enum", "const", "default") else value
-    if any(branch.get("required") == ["buttons"] for branch in out.get("oneOf", [])):
+    if _overlapping(out.get("oneOf", [])):
+        # Defect: a oneOf whose branches a body can match both of (the QR code update sends code and
+        # prefilled_message: both branches match), so the spec's own example fails: read it as anyOf.
+        out["anyOf"] = out.pop("oneOf")
+    if any(branch.get("required") == ["buttons"] for branch in out.get("anyOf", out.get("oneOf", []))):
         # Defect: interactive.action has no branch for CTA URL buttons (Meta's "Interactive CTA URL button
         # messages" reference: action.name cta_url, parameters.display_text and parameters.url).
-        out["oneOf"] = [*out["oneOf"], CTA_URL_ACTION]
+        key = "anyOf" if "anyOf" in out else "oneOf"
+        out[key] = [*out[key], CTA_URL_ACTION]
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from mockgraph import onboarding
 from mockgraph.call import Call
-from mockgraph.handlers import assets, media, messages, templates, tokens
+from mockgraph.handlers import assets, media, messages, templates, tokens, world
 
 Handler = Callable[[Call], Any]  # JSON to answer, or a mockgraph.call.Raw (a media download)
 
@@ -43,4 +43,22 @@ HANDLERS: dict[str, Handler] = {
     "getTemplateByNameDefaultFields": templates.list_templates,
     "createAuthenticationTemplateWOtpCopyCodeButton": templates.create_template,
     "deleteTemplateByName": templates.delete_template,
+    "getTemplateByIdDefaultFields": templates.get_template,
+    "createFlow": world.create_flow,
+    "listFlows": world.list_flows,
+    "getFlow": world.get_flow,
+    "publishFlow": world.publish_flow,
+    "deprecateFlow": world.deprecate_flow,
+    "deleteFlow": world.delete_flow,
+    "createOrUpdateQrCode": world.create_qr_code,
+    "listAllQrCodes": world.list_qr_codes,
+    "getIndividualQrCode": world.get_qr_code,
+    "deleteIndividualQrCode": world.delete_qr_code,
+    "blockUserS": world.block_users,
+    "unblockUserS": world.unblock_users,
+    "getBlockedUsers": world.blocked_users,
+    "createGroup": world.create_group,
+    "getActiveGroups": world.list_groups,
+    "getGroupInfo": world.get_group,
+    "deleteGroup": world.delete_group,
 }
