@@ -8,7 +8,7 @@
         headers = {"Authorization": f"Bearer {mockgraph.tokens['healthy']}"}
 
 `graph_url` carries the mock's pinned Graph version (use it where your code takes
-https://graph.facebook.com/<version>); `tokens` and `ids` are what `python -m mockgraph
+https://graph.facebook.com/v26.0); `tokens` and `ids` are what `python -m mockgraph
 --list-tokens` and `--list-ids` print; `app_id` and `app_secret` are the demo app's; `journal` is
 the mock's record of the last requests (method, path, JSON body; never headers or query strings).
 """

@@ -1,9 +1,11 @@
-"""The handlers of the operations mockgraph simulates, by the operation's id in data/guide.yaml.
+"""The hand-written handlers, by the operation's id in data/guide.yaml: the operations whose
+behaviour a client notices (sends, media, templates, profile, Flows, QR codes, groups, ...).
 
-Adding a simulated operation is two lines: `mock: simulated` on its entry in data/guide.yaml, and
-one line here naming its handler (a function taking a mockgraph.call.Call and returning the JSON
-answer). mockgraph.routing.build refuses to start when the two lists differ. Every other routed
-operation gets the permission check from the map and then a "not simulated by mockgraph" error.
+Adding one is two lines: `mock: simulated` on its entry in data/guide.yaml, and one line here
+naming its handler (a function taking a mockgraph.call.Call and returning the JSON answer, or a
+mockgraph.call.Raw). mockgraph.routing.build refuses to start when the two lists differ. Every
+other routed operation (`mock: from spec`) gets the permission check, then mockgraph.spec's
+answer: the request validated against Meta's spec, the spec's 200 example returned.
 
 To refuse a send (the test number's allow list, the error drills), append a function taking
 (call, recipient digits) to GraphMock.message_checks; to react to an accepted send (status
