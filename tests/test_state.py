@@ -97,3 +97,22 @@ def test_groups_create_list_read_delete(client):
     assert (info["id"], info["subject"]) == (group_id, "Order help")
     assert client.delete(f"{V}/{group_id}", headers=HEADERS).get_json() == {"success": True}
     assert client.get(f"{V}/{PHONE}/groups", headers=HEADERS).get_json()["data"]["groups"] == []
+
+
+def test_a_preverified_number_is_added_verified_by_code_listed_and_deleted(client):
+    business = __import__("mockgraph.objects", fromlist=["SAMPLE_IDS"]).SAMPLE_IDS["business-id"]
+    number_id = client.post(
+        f"{V}/{business}/add_phone_numbers", json={"phone_number": "+15550100177"}, headers=HEADERS
+    ).get_json()["id"]
+    listed = client.get(f"{V}/{business}/preverified_numbers", headers=HEADERS).get_json()["data"]
+    assert [(n["id"], n["verification_status"]) for n in listed] == [(number_id, "NOT_VERIFIED")]
+    early = client.post(f"{V}/{number_id}/verify_code", json={"code": "123456"}, headers=HEADERS).get_json()["error"]
+    assert early["code"] == 100 and "request_code" in early["error_data"]["details"]
+    client.post(f"{V}/{number_id}/request_code", json={"code_method": "SMS", "language": "en_US"}, headers=HEADERS)
+    assert client.post(f"{V}/{number_id}/verify_code", json={"code": "123456"}, headers=HEADERS).get_json() == {"success": True}
+    verified = client.get(
+        f"{V}/{business}/preverified_numbers", query_string={"verification_status": "VERIFIED"}, headers=HEADERS
+    )
+    assert [n["id"] for n in verified.get_json()["data"]] == [number_id]
+    assert client.delete(f"{V}/{number_id}", headers=HEADERS).get_json() == {"success": True}
+    assert client.get(f"{V}/{number_id}", headers=HEADERS).get_json()["error"]["error_subcode"] == 33

@@ -63,4 +63,10 @@ HANDLERS: dict[str, Handler] = {
     "getActiveGroups": world.list_groups,
     "getGroupInfo": world.get_group,
     "deleteGroup": world.delete_group,
+    "addPhoneNumbers": world.add_preverified_number,
+    "getPreVerifiedPhoneNumbers": world.list_preverified_numbers,
+    "getPreVerifiedPhoneNumberDetails": world.get_preverified_number,
+    "requestPreVerifiedPhoneNumberCode": world.request_preverified_code,
+    "verifyPreVerifiedPhoneNumberCode": world.verify_preverified_code,
+    "deletePreVerifiedPhoneNumber": world.delete_preverified_number,
 }

@@ -44,6 +44,7 @@ class World:
         }
         self.blocked: dict[str, set[str]] = {}
         self.groups: dict[str, dict] = {}
+        self.preverified: dict[str, dict] = {}
 
     def new_id(self, prefix: str) -> str:
         return prefix + str(next(self.counter)).rjust(15 - len(prefix), "0")
@@ -253,4 +254,70 @@ def delete_group(call: Call) -> dict:
     group_id = call.ids["group-id"]
     if _world(call).groups.pop(group_id, None) is not None:
         call.mock.objects.remove("group-id", group_id)
+    return {"success": True}
+
+
+# -- Pre-verified phone numbers ---------------------------------------------------------------------
+# https://developers.facebook.com/docs/whatsapp/embedded-signup/pre-verified-numbers: a number added
+# to a business starts NOT_VERIFIED; request_code sends a code, verify_code makes it VERIFIED.
+def add_preverified_number(call: Call) -> dict:
+    body = spec.check_request(call, call.operation["id"])
+    world = _world(call)
+    with world.lock:
+        number_id = world.new_id("75")
+        world.preverified[number_id] = {
+            "owner": call.ids["business-id"],
+            "display_phone_number": str(body["phone_number"]),
+            "verification_status": "NOT_VERIFIED",
+            "code_requested": False,
+        }
+    call.mock.objects.add("preverified-number-id", number_id, None)
+    return {"id": number_id}
+
+
+def _number_fields(number_id: str, number: dict) -> dict:
+    fields = ("display_phone_number", "verification_status")
+    return {"id": number_id, **{k: number[k] for k in fields}}
+
+
+def list_preverified_numbers(call: Call) -> dict:
+    numbers = _world(call).preverified
+    wanted = call.request.args.get("verification_status")
+    items = [
+        _number_fields(i, n)
+        for i, n in numbers.items()
+        if n["owner"] == call.ids["business-id"] and wanted in (None, n["verification_status"])
+    ]
+    return _listing(call, items)
+
+
+def get_preverified_number(call: Call) -> dict:
+    number_id = call.ids["preverified-number-id"]
+    number = _world(call).preverified.get(number_id)
+    answer = {**spec.answer(call, call.operation["id"]), "id": number_id}
+    return {**answer, "display_phone_number": number["display_phone_number"]} if number else answer
+
+
+def request_preverified_code(call: Call) -> dict:
+    spec.check_request(call, call.operation["id"])
+    number = _world(call).preverified.get(call.ids["preverified-number-id"])
+    if number:
+        number["code_requested"] = True
+    return {"success": True}
+
+
+def verify_preverified_code(call: Call) -> dict:
+    spec.check_request(call, call.operation["id"])
+    number = _world(call).preverified.get(call.ids["preverified-number-id"])
+    if number is not None:
+        if not number["code_requested"]:
+            raise GraphError(100, "(#100) Invalid parameter", details="Request a code (request_code) before verifying it.")
+        number["verification_status"] = "VERIFIED"
+    return {"success": True}
+
+
+def delete_preverified_number(call: Call) -> dict:
+    number_id = call.ids["preverified-number-id"]
+    if _world(call).preverified.pop(number_id, None) is not None:
+        call.mock.objects.remove("preverified-number-id", number_id)
     return {"success": True}
