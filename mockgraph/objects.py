@@ -33,6 +33,7 @@ ID_PATTERNS = {
     "business-profile-id": r"82\d{13}",
     # QR codes are named by their short code, not a number: the spec's QR-Code-ID is ^[A-Z2-7]{14}$.
     "qr-code-id": r"[A-Z2-7]{14}",
+    "extended-credit-id": r"84\d{13}",
 }
 
 # One demo object per kind beyond phones and WABAs: id -> the WABA it belongs to (None: not a WABA asset).
@@ -52,6 +53,7 @@ EXAMPLES = {
     "waba-bot-id": ("810000000000001", demo.OWN_WABA),
     "business-profile-id": ("820000000000001", demo.OWN_WABA),
     "qr-code-id": ("DEMOQRCODE2345", demo.OWN_WABA),
+    "extended-credit-id": ("840000000000001", None),  # the demo partner's credit line
     "app-id": (demo.DEMO_APP.id, None),
     "user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),
 }
