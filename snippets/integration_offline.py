@@ -12,7 +12,7 @@ from mockgraph.pytest_plugin import MockGraph
 
 
 def send_text(graph_url: str, token: str, phone_id: str, to: str, body: str) -> dict:
-    """Your code. In production, graph_url is https://graph.facebook.com/v26.0."""
+    """Your code. In production, graph_url is Graph's address plus your pinned version."""
     response = requests.post(
         f"{graph_url}/{phone_id}/messages",
         headers={"Authorization": f"Bearer {token}"},
