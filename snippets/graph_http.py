@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import HTTPError, NewConnectionError
 
 # Pin the version: an unversioned URL silently follows the app's default version.
@@ -87,13 +88,18 @@ def graph_url(path: str, base_url: str = DEFAULT_BASE_URL) -> str:
 SECRET_PARAMS = ("input_token", "access_token", "appsecret_proof", "client_secret", "code")
 
 
-def secrets_in(headers: Mapping[str, str], params: Mapping[str, Any]) -> list[str]:
-    """The secrets a request carries: the bearer token, the app secret inside an app token
-    (APP_ID|APP_SECRET) and the secret query parameters."""
-    found = [str(params[name]) for name in SECRET_PARAMS if params.get(name)]
-    token = headers.get("Authorization", "").partition(" ")[2]
-    if token:
-        found += [token, token.partition("|")[2]]
+def secrets_in(headers: Mapping[str, str | bytes], params: Mapping[str, Any], body: Any = None) -> list[str]:
+    """The secrets a request carries, wherever they travel: the Authorization header's credential
+    (HTTP header names are case-insensitive, so any spelling counts), the app secret inside an app
+    token (APP_ID|APP_SECRET), and the secret parameters in the query or a JSON body."""
+    sources = [where for where in (params, body) if isinstance(where, Mapping)]
+    found = [str(where[name]) for where in sources for name in SECRET_PARAMS if where.get(name)]
+    authorization = CaseInsensitiveDict(headers).get("Authorization") or ""
+    if isinstance(authorization, bytes):  # requests accepts bytes header values too
+        authorization = authorization.decode("latin-1")
+    scheme, _, credential = authorization.strip().partition(" ")
+    found.append(credential.strip() or scheme)  # "Bearer <token>", or a bare token with no scheme
+    found += [value.partition("|")[2] for value in found]  # an app token APP_ID|APP_SECRET carries the secret
     return [s for s in found if len(s) >= 8]
 
 
@@ -147,7 +153,10 @@ def request(
 ) -> Answer:
     """Make one request; return its Answer by `deadline` (a time.monotonic() value) or raise Unreachable."""
     outcome: dict[str, Any] = {}
-    secrets = secrets_in({**session.headers, **(headers or {})}, {**(session.params or {}), **(params or {})})  # type: ignore[dict-item]
+    merged_headers = CaseInsensitiveDict(session.headers)
+    merged_headers.update(headers or {})
+    merged_params = {**(session.params if isinstance(session.params, Mapping) else {}), **(params or {})}
+    secrets = secrets_in(merged_headers, merged_params, json)
 
     def work() -> None:
         try:

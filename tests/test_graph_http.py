@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import requests
 
 from snippets import graph_errors, graph_http
-from support.hostile_server import response
+from support.hostile_server import graph_error, response
 
 DEADLINE = 5.0
 
@@ -37,3 +38,54 @@ def test_a_retry_after_that_is_not_a_plain_number_is_ignored(hostile_server):
 def test_a_code_that_only_looks_like_digits_is_an_unknown_code():
     decision = graph_errors.classify({"code": "\u00b2"})
     assert decision.code is None and not decision.known and decision.action == graph_errors.DO_NOT_RETRY
+
+
+# Secrets, wherever they travel and however the header is spelt. The gateway below echoes the whole
+# request (request line, every header and the body) into a Graph-shaped error, as some proxies do.
+TOKEN = "EAAGsecretTOKEN0123456789"
+APP_SECRET = "app-secret-0123456789abcdef"
+
+
+def echo_everything(request, conn, n):
+    seen = f"{request.method} {request.path} {request.headers} {request.body.decode('latin-1')}"
+    conn.send(response(400, graph_error(100, message=f"Gateway saw: {seen}")))
+
+
+def echoed(hostile_server, session: requests.Session, **options) -> tuple[str, str]:
+    """(what the gateway received, what the caller got back: the Answer's body as text)."""
+    server = hostile_server(echo_everything)
+    answer = graph_http.request(session, "POST", server.base_url + "/v0/x", deadline=time.monotonic() + DEADLINE, **options)
+    received = server.received[0]
+    return f"{received.path} {received.headers} {received.body.decode('latin-1')}", repr(answer.body)
+
+
+@pytest.mark.parametrize("spelling", ["Authorization", "authorization", "AUTHORIZATION", "aUtHoRiZaTiOn"])
+@pytest.mark.parametrize("where", ["session", "request"])
+def test_the_bearer_token_is_masked_whatever_the_header_name_spelling(hostile_server, spelling, where):
+    session = requests.Session()
+    header = {spelling: f"Bearer {TOKEN}"}
+    if where == "session":
+        session.headers.update(header)
+    sent, got = echoed(hostile_server, session, headers=header if where == "request" else None)
+    assert TOKEN in sent, "the token must travel, or the test proves nothing"
+    assert TOKEN not in got and "Bearer ***" in got
+
+
+@pytest.mark.parametrize(
+    ("where", "options"),
+    [
+        ("query", {"params": {"access_token": TOKEN}}),
+        ("session query", {}),
+        ("JSON body", {"json": {"access_token": TOKEN}}),
+        ("bare header", {"headers": {"authorization": TOKEN}}),
+        ("app token", {"headers": {"Authorization": f"Bearer 1234|{APP_SECRET}"}}),
+        ("client secret", {"params": {"client_secret": APP_SECRET}}),
+    ],
+)
+def test_a_secret_is_masked_in_the_query_the_body_a_bare_header_and_an_app_token(hostile_server, where, options):
+    session = requests.Session()
+    if where == "session query":
+        session.params = {"access_token": TOKEN}
+    sent, got = echoed(hostile_server, session, **options)
+    secret = APP_SECRET if where in ("app token", "client secret") else TOKEN
+    assert secret in sent and secret not in got, where
