@@ -91,7 +91,7 @@ class Doctor:
         self.token, self.app_id, self.app_secret = token, app_id, app_secret
         self.waba_id, self.phone_id, self.say = waba_id, phone_id, say
         self.base_url, self.deadline = base_url, deadline
-        self.end = time.monotonic() + deadline
+        self.stop_at = time.monotonic() + deadline
         self.token_info: dict[str, Any] = {"fingerprint": fingerprint(token)}
         self.permissions: dict[str, str] = {}
         self.targets: dict[str, Any] = {}
@@ -115,14 +115,14 @@ class Doctor:
 
     def left(self) -> float:
         """Seconds left of the doctor's one deadline, shared by all its calls."""
-        return self.end - time.monotonic()
+        return self.stop_at - time.monotonic()
 
     def step(self, text: str) -> None:
         self.say(f"… {text}")
 
     # Each check records into self.verdict; run() turns the record into an exit status.
     def run(self) -> int:
-        self.end = time.monotonic() + self.deadline
+        self.stop_at = time.monotonic() + self.deadline
         try:
             self.step("asking debug_token about the token")
             data = startup_check.debug_token(

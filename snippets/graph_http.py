@@ -10,10 +10,14 @@ What `requests` alone does not give a production caller:
   token header and message body included, to whatever host the `Location` names.
 - **A body size cap**, so a huge answer cannot exhaust memory.
 - **No secret in logs or exceptions.** urllib3 logs each request line, query string included, at
-  DEBUG: the secrets in it are masked. requests' exceptions embed the full URL, so they are turned
-  into `Unreachable` outside the `except` block and never chained.
+  DEBUG: the secrets in it are masked (the filter goes on at the first request, not at import).
+  requests' exceptions embed the full URL, so they are turned into graph_errors' family outside
+  the `except` block and never chained: GraphFailure with `sent=False` when the request certainly
+  never left, MayHaveTakenEffect when it left and no complete answer came back.
 
-Needs Python 3.9+ and requests. Copy it beside the snippet that imports it.
+Times: `stop_at` is an absolute time.monotonic() value; every `deadline` in the snippets is a
+duration in seconds. Needs Python 3.9+ and requests. Copy it, graph_errors.py and
+graph_error_actions.json beside the snippet that imports it.
 """
 
 from __future__ import annotations
@@ -34,19 +38,15 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import HTTPError, NewConnectionError
 
+try:  # imported as a package module (from snippets import graph_http)
+    from .graph_errors import GraphFailure, MayHaveTakenEffect
+except ImportError:  # run beside its siblings as plain files
+    from graph_errors import GraphFailure, MayHaveTakenEffect  # type: ignore[no-redef,import-not-found]
+
 # Pin the version: an unversioned URL silently follows the app's default version.
 DEFAULT_BASE_URL, API_VERSION = "https://graph.facebook.com", "/v26.0"
 DEFAULT_DEADLINE = 60.0  # seconds for a whole call or send, retries and waits included
 MAX_BODY = 1_000_000  # bytes: Graph's answers to these calls are a few kilobytes
-
-
-class Unreachable(Exception):
-    """No usable answer. `request_sent` is False only when the request certainly never left
-    (connection refused, DNS, TLS handshake, connect timeout): only then is resending harmless."""
-
-    def __init__(self, reason: str, request_sent: bool) -> None:
-        super().__init__(reason)
-        self.reason, self.request_sent = reason, request_sent
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,12 @@ class _RedactSecrets(logging.Filter):
         return True
 
 
-_urllib3_log = logging.getLogger("urllib3.connectionpool")
-if not any(isinstance(f, _RedactSecrets) for f in _urllib3_log.filters):
-    _urllib3_log.addFilter(_RedactSecrets())
+def _mask_urllib3_log() -> None:
+    """urllib3 logs each request line at DEBUG, query string included: mask the secrets in it. Done at
+    the first request rather than at import, and only once."""
+    log = logging.getLogger("urllib3.connectionpool")
+    if not any(isinstance(f, _RedactSecrets) for f in log.filters):
+        log.addFilter(_RedactSecrets())
 
 
 def appsecret_proof(app_secret: str, access_token: str) -> str:
@@ -116,6 +119,12 @@ def _retry_after(value: str | None) -> float | None:
     return None  # an HTTP date or garbage: the caller's own backoff applies
 
 
+def _no_answer(exc: requests.RequestException) -> GraphFailure:
+    if _was_sent(exc):
+        return MayHaveTakenEffect(_describe(exc))
+    return GraphFailure(_describe(exc), retryable=True, sent=False)  # never left: sending again is harmless
+
+
 def _was_sent(exc: requests.RequestException) -> bool:
     """Whether the request may have reached the server before `exc` happened."""
     if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
@@ -128,14 +137,14 @@ def _was_sent(exc: requests.RequestException) -> bool:
 
 def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectTimeout):
-        return "Could not reach the Graph API: no connection within the connect timeout"
+        return "Could not reach the Graph API: no connection within the connect timeout."
     if isinstance(exc, requests.exceptions.SSLError):
-        return "Could not reach the Graph API: the TLS handshake failed"
+        return "Could not reach the Graph API: the TLS handshake failed."
     if not _was_sent(exc):
-        return "Could not reach the Graph API: the connection was refused or the host could not be resolved"
+        return "Could not reach the Graph API: the connection was refused or the host could not be resolved."
     if isinstance(exc, requests.ReadTimeout):
-        return "The request was sent but no answer came within the read timeout"
-    return f"The request was sent but the connection broke before a complete answer ({type(exc).__name__})"
+        return "The request was sent but no answer came within the read timeout."
+    return f"The request was sent but the connection broke before a complete answer ({type(exc).__name__})."
 
 
 def request(
@@ -143,7 +152,7 @@ def request(
     method: str,
     url: str,
     *,
-    deadline: float,
+    stop_at: float,
     params: dict[str, str] | None = None,
     json: Any = None,
     headers: dict[str, str] | None = None,
@@ -151,7 +160,10 @@ def request(
     read_timeout: float = 30.0,
     max_body: int = MAX_BODY,
 ) -> Answer:
-    """Make one request; return its Answer by `deadline` (a time.monotonic() value) or raise Unreachable."""
+    """Make one request; return its Answer by `stop_at` (a time.monotonic() value). Raises GraphFailure
+    (`sent=False`, retryable) when the request never left, MayHaveTakenEffect when it left and no
+    complete answer came back."""
+    _mask_urllib3_log()
     outcome: dict[str, Any] = {}
     merged_headers = CaseInsensitiveDict(session.headers)
     merged_headers.update(headers or {})
@@ -171,43 +183,45 @@ def request(
                 stream=True,
             )
         except requests.RequestException as exc:
-            outcome["failure"] = Unreachable(_describe(exc), _was_sent(exc))
+            outcome["failure"] = _no_answer(exc)
             return
         try:
-            outcome["answer"] = _read(response, deadline, max_body, secrets)
-        except Unreachable as exc:
+            outcome["answer"] = _read(response, stop_at, max_body, secrets)
+        except MayHaveTakenEffect as exc:
             outcome["failure"] = exc
         except (requests.RequestException, HTTPError, OSError) as exc:  # urllib3 raises its own while streaming
-            kind = type(exc).__name__
-            outcome["failure"] = Unreachable(f"The request was sent but the answer broke off ({kind})", True)
+            outcome["failure"] = MayHaveTakenEffect(f"The request was sent but the answer broke off ({type(exc).__name__}).")
         except Exception as exc:  # anything else an odd answer causes: report it now, not at the deadline
-            outcome["failure"] = Unreachable(
-                f"The request was sent but its answer could not be read ({type(exc).__name__})", True
+            outcome["failure"] = MayHaveTakenEffect(
+                f"The request was sent but its answer could not be read ({type(exc).__name__})."
             )
         finally:
             response.close()
 
     worker = threading.Thread(target=work, name="graph-request", daemon=True)
     worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
+    worker.join(max(0.0, stop_at - time.monotonic()))
     if "answer" in outcome:
         return outcome["answer"]
     if "failure" in outcome:
         raise outcome["failure"]
-    raise Unreachable("The request was sent but no complete answer came before the deadline", request_sent=True)
+    raise MayHaveTakenEffect(_LATE)
 
 
-def _read(response: requests.Response, deadline: float, max_body: int, secrets: list[str]) -> Answer:
+_LATE = "The request was sent but no complete answer came before the deadline."
+
+
+def _read(response: requests.Response, stop_at: float, max_body: int, secrets: list[str]) -> Answer:
     data = bytearray()
     while True:
-        if time.monotonic() > deadline:
-            raise Unreachable("The request was sent but no complete answer came before the deadline", request_sent=True)
+        if time.monotonic() > stop_at:
+            raise MayHaveTakenEffect(_LATE)
         chunk = response.raw.read1(16384, decode_content=True)  # returns whatever has arrived, so the deadline is checked often
         if not chunk:
             break
         data += chunk
         if len(data) > max_body:
-            raise Unreachable(f"The answer exceeded {max_body} bytes (not Graph: a proxy?)", request_sent=True)
+            raise MayHaveTakenEffect(f"The answer exceeded {max_body} bytes (not Graph: a proxy?).")
     content_type = response.headers.get("Content-Type", "")
     try:
         # Masked before parsing, so no text taken from the answer can carry a secret onwards.

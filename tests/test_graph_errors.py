@@ -3,6 +3,8 @@ checked against the YAML's rows, not against a copy of them."""
 
 from __future__ import annotations
 
+import pytest
+
 import guide_data
 from guide_data import error_actions
 from snippets import graph_errors
@@ -70,3 +72,267 @@ def test_a_status_webhook_errors_entry_classifies_like_the_response_error(guide)
         entry = {"code": row["code"], "title": row["title"], "message": row["title"], "error_data": {"details": "why"}}
         decision = graph_errors.classify(entry)
         assert (decision.action, decision.details, decision.title) == (row["client_action"], "why", row["title"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The operator's sentence, the one reading of an answer and the exception family: whole values.
+ROW = {"action": graph_errors.FIX_THEN_RETRY, "title": "Invalid parameter."}
+TABLE = {
+    100: ROW,
+    4: {"action": graph_errors.RETRY_WITH_BACKOFF, "title": "Too many calls"},
+    131056: {"action": graph_errors.RETRY_AFTER_WAIT, "title": "Pair rate limit", "wait": "6 seconds"},
+    133008: {"action": graph_errors.RETRY_AFTER_WAIT, "title": "PIN guesses"},
+    190: {"action": graph_errors.REAUTHENTICATE, "title": ""},
+    131047: {"action": graph_errors.DO_NOT_RETRY, "title": "Re-engagement message"},
+}
+
+
+def decide(code: int, **fields) -> graph_errors.Decision:
+    return graph_errors.classify({"code": code, **fields}, TABLE)
+
+
+@pytest.mark.parametrize(
+    ("decision", "sentence"),
+    [
+        (
+            decide(100, error_subcode=33, message="Bad id!"),
+            "Graph error 100/33 (Invalid parameter): Bad id. Fix the request, the token's access or the account, then try again.",
+        ),
+        (decide(4), "Graph error 4 (Too many calls). Throttled or temporary: retry later, with backoff."),
+        (decide(131056, message="x"), "Graph error 131056 (Pair rate limit): x. Throttled: retry later, after 6 seconds."),
+        (decide(133008), "Graph error 133008 (PIN guesses). Throttled: retry later."),
+        (
+            decide(190, message="Expired"),
+            "Graph error 190: Expired. The access token is expired, revoked or invalid: generate a new one.",
+        ),
+        (
+            decide(131047),
+            "Graph error 131047 (Re-engagement message). The same request will fail the same way: do not repeat it.",
+        ),
+        (
+            decide(7, title="New", message="Hm"),
+            "Graph error 7 (New): Hm. A code this guide does not know: not retried; have a human look at it.",
+        ),
+    ],
+)
+def test_describe_says_what_graph_said_and_what_to_do_from_the_code(decision, sentence):
+    assert graph_errors.describe(decision) == sentence
+
+
+def test_describe_without_advice_stops_after_what_graph_said():
+    assert graph_errors.describe(decide(190, message="Expired"), advice=False) == "Graph error 190: Expired."
+
+
+def answer(status: int, body, content_type: str = "application/json", retry_after: float | None = None):
+    from snippets.graph_http import Answer
+
+    return Answer(status, content_type, body, retry_after)
+
+
+def failure_fields(failure: graph_errors.GraphFailure | None):
+    if failure is None:
+        return None
+    fields = (failure.decision, failure.retryable, failure.sent, failure.retry_after, failure.fbtrace_id, failure.attempts)
+    return type(failure).__name__, str(failure), *fields
+
+
+GRAPH_ERROR = {"error": {"code": 4, "message": "Slow down", "fbtrace_id": "Atrace"}}
+INTERPRETATIONS = [
+    (answer(200, {"id": "1"}), None),
+    (answer(201, {}), None),
+    (answer(299, {"data": []}), None),
+    (
+        answer(400, GRAPH_ERROR, retry_after=7.0),
+        ("GraphFailure", graph_errors.describe(graph_errors.classify(GRAPH_ERROR["error"])))
+        + (graph_errors.classify(GRAPH_ERROR["error"]), True, True, 7.0, "Atrace", 1),
+    ),
+    (
+        answer(200, {"error": {"code": 131047, "fbtrace_id": 5}}),
+        ("GraphFailure", graph_errors.describe(graph_errors.classify({"code": 131047})))
+        + (graph_errors.classify({"code": 131047}), False, True, None, None, 1),
+    ),
+    (
+        answer(301, None, "text/html"),
+        (
+            "GraphFailure",
+            "HTTP 301 redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(399, {"a": 1}),
+        (
+            "GraphFailure",
+            "HTTP 399 redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(429, None, "text/html", 15.0),
+        ("GraphFailure", "HTTP 429 without a Graph error: throttled before Graph; retry later.", None, True, True, 15.0, None, 1),
+    ),
+    (
+        answer(404, None, ""),
+        (
+            "GraphFailure",
+            "HTTP 404 without a Graph error (no content type): something in front of Graph refused the call. "
+            "Check the base URL and any proxy.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(499, {"x": 1}, "text/plain"),
+        (
+            "GraphFailure",
+            "HTTP 499 without a Graph error (text/plain): something in front of Graph refused the call. "
+            "Check the base URL and any proxy.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(502, None, "text/html"),
+        (
+            "MayHaveTakenEffect",
+            "HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(200, [1]),
+        (
+            "MayHaveTakenEffect",
+            "HTTP 200 with a JSON list (application/json), not a Graph answer: a proxy or an outage is in the way.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(500, {"error": None}),
+        (
+            "MayHaveTakenEffect",
+            "HTTP 500 with a JSON dict (application/json), not a Graph answer: a proxy or an outage is in the way.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(199, {}),
+        (
+            "MayHaveTakenEffect",
+            "HTTP 199 with a JSON dict (application/json), not a Graph answer: a proxy or an outage is in the way.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(300, {}),
+        (
+            "GraphFailure",
+            "HTTP 300 redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+    (
+        answer(400, {}),
+        (
+            "GraphFailure",
+            "HTTP 400 without a Graph error (application/json): something in front of Graph refused the call. "
+            "Check the base URL and any proxy.",
+            None,
+            False,
+            True,
+            None,
+            None,
+            1,
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("given", "verdict"), INTERPRETATIONS, ids=lambda v: getattr(v, "status", ""))
+def test_interpret_reads_every_kind_of_answer_one_way(given, verdict):
+    assert failure_fields(graph_errors.interpret(given)) == verdict
+
+
+def test_the_family_has_one_base_and_catches_only_what_it_should():
+    from snippets import exchange_code, send_from_test_number, sender, startup_check, subscribe_app
+
+    classes = [
+        sender.WhatsAppError,
+        startup_check.TokenProblem,
+        startup_check.AppCredentialsProblem,
+        startup_check.GraphUnavailable,
+        exchange_code.ExchangeFailed,
+        subscribe_app.GraphCallFailed,
+        send_from_test_number.SendFailed,
+        send_from_test_number.RecipientNotAllowed,
+        graph_errors.MayHaveTakenEffect,
+    ]
+    assert all(issubclass(kind, graph_errors.GraphFailure) for kind in classes)
+    assert sender.MayHaveTakenEffect is graph_errors.MayHaveTakenEffect  # one class for the idea, not one per snippet
+    # `except TokenProblem` must not catch wrong app credentials: regenerating the token would not help.
+    assert not issubclass(startup_check.AppCredentialsProblem, startup_check.TokenProblem)
+    assert issubclass(startup_check.AppCredentialsProblem, PermissionError) and issubclass(
+        startup_check.TokenProblem, PermissionError
+    )
+    assert issubclass(startup_check.GraphUnavailable, RuntimeError)
+    assert not issubclass(graph_errors.MayHaveTakenEffect, sender.WhatsAppError), (
+        "a retry loop on WhatsAppError must not catch it"
+    )
+
+
+def test_recast_keeps_every_field_and_changes_only_what_it_is_told():
+    decision = decide(4)
+    original = graph_errors.GraphFailure("said", decision=decision, retryable=True, sent=False, retry_after=3.0, fbtrace_id="T")
+    same = original.recast(graph_errors.GraphFailure)
+    assert failure_fields(same) == failure_fields(original) == ("GraphFailure", "said", decision, True, False, 3.0, "T", 1)
+    other = original.recast(graph_errors.GraphFailure, "new words", attempts=3)
+    assert failure_fields(other) == ("GraphFailure", "new words", decision, True, False, 3.0, "T", 3)
+    assert (other.code, other.details) == (4, "") and (
+        graph_errors.GraphFailure("x").code,
+        graph_errors.GraphFailure("x").details,
+    ) == (None, None)
+    maybe = original.recast(graph_errors.MayHaveTakenEffect)
+    assert (maybe.retryable, maybe.sent) == (False, True), "what may have taken effect is never retryable, and was sent"

@@ -16,7 +16,7 @@ DEADLINE = 5.0
 
 def call(base_url: str) -> graph_http.Answer:
     began = time.monotonic()
-    result = graph_http.request(requests.Session(), "GET", base_url + "/v0/x", deadline=began + DEADLINE)
+    result = graph_http.request(requests.Session(), "GET", base_url + "/v0/x", stop_at=began + DEADLINE)
     assert time.monotonic() - began < DEADLINE / 2, "an odd answer must not hold the caller until the deadline"
     return result
 
@@ -54,7 +54,7 @@ def echo_everything(request, conn, n):
 def echoed(hostile_server, session: requests.Session, **options) -> tuple[str, str]:
     """(what the gateway received, what the caller got back: the Answer's body as text)."""
     server = hostile_server(echo_everything)
-    answer = graph_http.request(session, "POST", server.base_url + "/v0/x", deadline=time.monotonic() + DEADLINE, **options)
+    answer = graph_http.request(session, "POST", server.base_url + "/v0/x", stop_at=time.monotonic() + DEADLINE, **options)
     received = server.received[0]
     return f"{received.path} {received.headers} {received.body.decode('latin-1')}", repr(answer.body)
 
@@ -89,3 +89,16 @@ def test_a_secret_is_masked_in_the_query_the_body_a_bare_header_and_an_app_token
     sent, got = echoed(hostile_server, session, **options)
     secret = APP_SECRET if where in ("app token", "client secret") else TOKEN
     assert secret in sent and secret not in got, where
+
+
+def test_appsecret_proof_is_masked_and_an_echo_reaches_no_exception_text(hostile_server):
+    """End to end through graph_call: the gateway's echo becomes the error's details, masked."""
+    from snippets import graph_call
+
+    proof = graph_http.appsecret_proof(APP_SECRET, TOKEN)
+    server = hostile_server(echo_everything)
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_call.call("GET", "/me", base_url=server.base_url, token=TOKEN, app_secret=APP_SECRET, deadline=DEADLINE)
+    assert proof in server.received[0].path and TOKEN in str(server.received[0].headers)
+    text = str(caught.value) + repr(caught.value) + repr(caught.value.decision)
+    assert "Gateway saw" in text and TOKEN not in text and proof not in text
