@@ -4,7 +4,7 @@ Your front end gets a short-lived code from Embedded Signup; your server swaps i
 Business Integration System User token. Server-side only: the call carries your app secret.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations

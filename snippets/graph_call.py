@@ -12,7 +12,7 @@ thing a caller of a POST must know: did Graph certainly *not* act on the request
   timeout, reset, deadline, a 5xx or a 2xx that is not a Graph answer).
 
 Copy graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations

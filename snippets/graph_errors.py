@@ -14,7 +14,7 @@
 
 The table of codes lives in graph_error_actions.json beside this file (copy both); it is
 generated from the guide's data file, so this page, the guide's Error Reference and the code
-agree. Needs Python 3.9+ and the standard library only.
+agree. Needs Python 3.10+ and the standard library only.
 """
 
 from __future__ import annotations

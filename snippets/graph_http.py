@@ -16,7 +16,7 @@ What `requests` alone does not give a production caller:
   never left, MayHaveTakenEffect when it left and no complete answer came back.
 
 Times: `stop_at` is an absolute time.monotonic() value; every `deadline` in the snippets is a
-duration in seconds. Needs Python 3.9+ and requests. Copy it, graph_errors.py and
+duration in seconds. Needs Python 3.10+ and requests. Copy it, graph_errors.py and
 graph_error_actions.json beside the snippet that imports it.
 """
 
@@ -202,7 +202,8 @@ def request(
     worker.start()
     worker.join(max(0.0, stop_at - time.monotonic()))
     if "answer" in outcome:
-        return outcome["answer"]
+        answer: Answer = outcome["answer"]
+        return answer
     if "failure" in outcome:
         raise outcome["failure"]
     raise MayHaveTakenEffect(_LATE)

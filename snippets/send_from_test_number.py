@@ -6,7 +6,7 @@ the Quick Start's sender). Like that sender, it POSTs once and never repeats a m
 have gone out.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ it. Every call has a total deadline (DEFAULT_DEADLINE, 60 s) that bounds attempt
 Retry-After waits together. Success means Graph returned `messages[0].id`.
 
 Copy graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations

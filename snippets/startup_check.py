@@ -7,13 +7,14 @@ META_APP_SECRET is wrong: Graph refused the app token that asks debug_token) or 
 All three are graph_errors.GraphFailure; none is a subclass of another.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests. Run it on a server only: it uses the app secret.
+Needs Python 3.10+ and requests. Run it on a server only: it uses the app secret.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 try:  # imported as a package module (python -m snippets.startup_check, or from your code)
@@ -72,8 +73,12 @@ def _unexpected(what: str) -> GraphUnavailable:
     return GraphUnavailable(f"Graph's answer is not in the documented shape ({what}); a proxy or an API change? Retry later.")
 
 
-def _strings(value: Any) -> bool:
+def _is_list_of_strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_grant(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("scope"), str) and _is_list_of_strings(value.get("target_ids", []))
 
 
 def debug_token(
@@ -97,16 +102,13 @@ def debug_token(
     data = body.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("is_valid"), bool):
         raise _unexpected("data.is_valid is missing or not true/false")
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "app_id": lambda v: isinstance(v, str),
         "type": lambda v: isinstance(v, str),
         "expires_at": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "scopes": _strings,
+        "scopes": _is_list_of_strings,
         "error": lambda v: isinstance(v, dict),
-        "granular_scopes": lambda v: (
-            isinstance(v, list)
-            and all(isinstance(g, dict) and isinstance(g.get("scope"), str) and _strings(g.get("target_ids", [])) for g in v)
-        ),
+        "granular_scopes": lambda v: isinstance(v, list) and all(_is_grant(g) for g in v),
     }
     for field, valid in checks.items():
         if field in data and not valid(data[field]):

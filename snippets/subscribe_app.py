@@ -4,7 +4,7 @@ Meta sends a WABA's webhooks only to apps subscribed to that WABA. After Embedde
 subscribe_app() with the customer's WABA ID and the business token.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
