@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -48,12 +49,14 @@ def load_operations(path: Path = _OPERATIONS_FILE) -> dict[str, dict[str, Any]]:
     return dict(json.loads(path.read_text(encoding="utf-8"))["operations"])
 
 
-_OPERATIONS = load_operations()
+@functools.lru_cache(maxsize=1)
+def _shipped_operations() -> dict[str, dict[str, Any]]:
+    return load_operations()  # read when a refused call first needs it, not at import
 
 
 def permission_needed(operation: str, site_url: str = DEFAULT_SITE_URL) -> dict[str, Any] | None:
     """What the operation map says `operation` needs, or None when it names no permission."""
-    entry = _OPERATIONS.get(operation)
+    entry = _shipped_operations().get(operation)
     if not entry or not entry["permissions"]:
         return None
     joined = (" and " if entry["all_required"] else " or ").join(entry["permissions"])

@@ -160,3 +160,22 @@ def test_snippet_imports_point_one_way():
         graph[path.stem] = {name for name in imported if (ROOT / "snippets" / f"{name}.py").is_file()}
     order = list(graphlib.TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
     assert order.index("graph_errors") < order.index("graph_http") < order.index("graph_call") < order.index("startup_check")
+
+
+def test_importing_a_snippet_does_no_work_behind_the_readers_back():
+    """Importing reads no file and touches no logger: the tables load on first use, and the urllib3
+    log filter goes on at the first request (a fresh interpreter, so nothing is imported yet)."""
+    program = """
+import io, logging, pathlib, sys
+opened = []
+def spy(self, *args, **kwargs):
+    opened.append(self.name)
+    return io.open(self, *args, **kwargs)
+pathlib.Path.open = spy
+import snippets.doctor, snippets.sender, snippets.startup_check, snippets.exchange_code
+import snippets.subscribe_app, snippets.send_from_test_number, snippets.on_status
+print(opened, logging.getLogger("urllib3.connectionpool").filters)
+"""
+    result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] []"
