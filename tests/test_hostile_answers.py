@@ -1,0 +1,76 @@
+"""Every behaviour of the hostile-server matrix, read in-process by the HTTP layer and the one
+interpretation of an answer (graph_http.request + graph_errors.interpret), with short deadlines:
+the fast counterpart of tests/test_hostile_matrix.py (slow, every snippet). Whole values: the class,
+`retryable`, `sent`, how many requests left, and that no secret reaches the result."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from snippets import graph_errors, graph_http
+from support.hostile_expectations import EXPECTED, ONBOARDING_EXPECTED, start
+
+TOKEN, PROOF = "EAAG-fast-hostile-token-0123456789", "f" * 64
+STOP_AFTER = 0.4  # seconds: the silent behaviours wait this long, so the file stays fast
+
+# A POST through graph_call (the subscribe column of the onboarding table): what each outcome means
+# for the HTTP layer and interpret(): (class, retryable, sent).
+MEANS = {
+    "ok": None,
+    "GraphCallFailed": ("GraphFailure", False, True),  # refused by Graph or by something in front of it
+    "GraphCallFailed:retryable": ("GraphFailure", True, True),  # throttled or temporary
+    "MayHaveTakenEffect": ("MayHaveTakenEffect", False, True),
+}
+NEVER_LEFT = ("GraphFailure", True, False)
+
+
+def read(base_url: str) -> graph_errors.GraphFailure | None:
+    """What a POST to subscribed_apps comes to: interpret()'s verdict, and for an accepted answer the
+    snippet's own check of the one field it needs (`"success": true`), as subscribe_app makes it."""
+    session = requests.Session()
+    session.headers["authorization"] = f"Bearer {TOKEN}"
+    stop_at = time.monotonic() + STOP_AFTER
+    try:
+        answer = graph_http.request(
+            session,
+            "POST",
+            base_url + "/v0/1/subscribed_apps",
+            stop_at=stop_at,
+            params={"appsecret_proof": PROOF},
+            connect_timeout=0.2,
+            read_timeout=0.3,
+        )
+    except graph_errors.GraphFailure as exc:
+        return exc
+    finally:
+        session.close()
+    failure = graph_errors.interpret(answer)
+    if failure is None and answer.body.get("success") is not True:
+        return graph_errors.MayHaveTakenEffect("accepted, but not in the documented shape")
+    return failure
+
+
+@pytest.mark.parametrize("mode", list(EXPECTED))
+def test_each_behaviour_reads_as_the_matrix_expects(mode, hostile_server):
+    base_url, server, other_host = start(mode, hostile_server)
+    began = time.monotonic()
+    failure = read(base_url)
+    assert time.monotonic() - began < STOP_AFTER + 0.5, "the HTTP layer must stop at its deadline"
+    wanted = ONBOARDING_EXPECTED[mode].subscribe
+    expected = (
+        NEVER_LEFT
+        if mode in ("refused", "tls-garbage")
+        else MEANS[wanted.split(":retryable")[0] + (":retryable" if wanted.endswith(":retryable") else "")]
+    )
+    got = None if failure is None else (type(failure).__name__, failure.retryable, failure.sent)
+    assert got == expected, f"{mode}: {failure!r}"
+    assert len(server.received if server else []) == (0 if mode in ("refused", "tls-garbage") else 1)
+    if other_host is not None:
+        assert other_host.received == [], "a redirect was followed"
+    if failure is not None:
+        assert failure.__cause__ is None and failure.__context__ is None
+        for text in (str(failure), repr(failure), repr(failure.decision)):
+            assert TOKEN not in text and PROOF not in text
