@@ -1,5 +1,6 @@
 """python -m benchmarks [--skip-suite] [--json PATH]: measure, print a table, write a JSON report.
 
+Mutation scores come from mutmut's cached results (mutants/), never rerun here: run mutmut first.
 Budgets (reported pass/fail, never asserted in tests): 0 third-party requests; at most 30 KB of
 assets beyond a stock Material page; the example job under 15 s; mockgraph at least 3,000
 requests per second over keep-alive connections; its peak memory under the chunk and big-body
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import load, pages
+from benchmarks import load, mutation, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -71,6 +72,7 @@ def main() -> int:
         report["pages"] = pages.measure_site(site, ["", *paths])
     report["mockgraph"] = load.measure()
     report["mockgraph_attacks"] = load.attacks()
+    report["mutation"] = mutation.scores(ROOT)  # mutmut's cached results: run mutmut first, it is not rerun here
 
     stock = report["pages"]["stock Material page"]["asset_bytes"]
     ours = {k: v for k, v in report["pages"].items() if k != "stock Material page"}
@@ -102,6 +104,11 @@ def main() -> int:
         f"mockgraph under attack  peak memory +{attack['peak_growth_mib']} MiB over {attack['baseline_mib']} MiB; "
         f"chunk attack answered in {attack['chunk_attack_s']} s, 200 MB body in {attack['big_body_s']} s\n"
     )
+    print("mutation kill rate (mutmut's cached results in mutants/, the fast selection; aim >= 90 %)")
+    for module, score in report["mutation"].items():
+        said = score if isinstance(score, str) else f"{score['kill_rate_percent']} % of {score['mutants']} mutants"
+        print(f"  {module:<30} {said}")
+    print()
     print(
         f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}"
         f"{'4G FCP':>9}{'4G load':>9}"

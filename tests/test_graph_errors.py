@@ -325,9 +325,11 @@ def test_the_family_has_one_base_and_catches_only_what_it_should():
 
 def test_recast_keeps_every_field_and_changes_only_what_it_is_told():
     decision = decide(4)
-    original = graph_errors.GraphFailure("said", decision=decision, retryable=True, sent=False, retry_after=3.0, fbtrace_id="T")
+    original = graph_errors.GraphFailure(
+        "said", decision=decision, retryable=True, sent=False, retry_after=3.0, fbtrace_id="T", attempts=2
+    )
     same = original.recast(graph_errors.GraphFailure)
-    assert failure_fields(same) == failure_fields(original) == ("GraphFailure", "said", decision, True, False, 3.0, "T", 1)
+    assert failure_fields(same) == failure_fields(original) == ("GraphFailure", "said", decision, True, False, 3.0, "T", 2)
     other = original.recast(graph_errors.GraphFailure, "new words", attempts=3)
     assert failure_fields(other) == ("GraphFailure", "new words", decision, True, False, 3.0, "T", 3)
     assert (other.code, other.details) == (4, "") and (
@@ -336,3 +338,52 @@ def test_recast_keeps_every_field_and_changes_only_what_it_is_told():
     ) == (None, None)
     maybe = original.recast(graph_errors.MayHaveTakenEffect)
     assert (maybe.retryable, maybe.sent) == (False, True), "what may have taken effect is never retryable, and was sent"
+
+    built = graph_errors.MayHaveTakenEffect("lost", decision=decision, retryable=True, sent=False, retry_after=1.0, attempts=2)
+    assert failure_fields(built) == ("MayHaveTakenEffect", "lost", decision, False, True, 1.0, None, 2)
+
+
+def test_the_shipped_table_holds_each_yaml_row_whole(guide):
+    table = graph_errors.load_table()
+    assert sorted(table) == sorted(row["code"] for row in guide["graph_errors"])
+    for row in guide["graph_errors"]:
+        assert (table[row["code"]]["action"], table[row["code"]]["title"]) == (row["client_action"], row["title"])
+
+
+@pytest.mark.parametrize(
+    ("error", "decision"),
+    [
+        (
+            {"code": 999999, "error_subcode": 5, "title": "Brand new", "message": "Said", "error_data": {"details": ""}},
+            graph_errors.Decision(graph_errors.DO_NOT_RETRY, 999999, 5, "Brand new", "Said", known=False),
+        ),
+        (
+            {"code": "999999", "title": 7, "message": 8, "error_data": {"details": 9}},
+            graph_errors.Decision(graph_errors.DO_NOT_RETRY, 999999, None, "", "", known=False),
+        ),
+        (
+            {"code": 100, "error_subcode": 33, "message": "m", "error_data": {"details": "d"}},
+            graph_errors.Decision(graph_errors.FIX_THEN_RETRY, 100, 33, "Invalid parameter.", "d", known=True),
+        ),
+        (
+            {"code": 131056, "error_data": "not an object", "message": "m"},
+            graph_errors.Decision(
+                graph_errors.RETRY_AFTER_WAIT, 131056, None, "Pair rate limit", "m", known=True, wait="6 seconds"
+            ),
+        ),
+    ],
+)
+def test_classify_returns_the_whole_decision(error, decision):
+    assert graph_errors.classify(error, TABLE) == decision
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("", "No details given."), ("  Hi!  ", "Hi."), ("Wait: ", "Wait."), ("X ends in X", "X ends in X.")]
+)
+def test_sentence_ends_with_exactly_one_full_stop(text, said):
+    assert graph_errors.sentence(text) == said
+
+
+def test_describe_with_an_action_it_has_no_advice_for_ends_after_what_graph_said():
+    decision = graph_errors.Decision("some_new_action", 1, None, "Box X.", "", known=True)
+    assert graph_errors.describe(decision) == "Graph error 1 (Box X)."
