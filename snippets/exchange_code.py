@@ -78,25 +78,14 @@ def exchange_code(
 
 
 def main(environ: dict[str, str]) -> int:
-    """Read the code and app credentials from `environ`, never from arguments (shell history and
-    process lists show arguments). Prints only the new token's last four characters."""
-    names = ("EMBEDDED_SIGNUP_CODE", "META_APP_ID", "META_APP_SECRET")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    try:
-        token = exchange_code(
-            environ["EMBEDDED_SIGNUP_CODE"],
-            environ["META_APP_ID"],
-            environ["META_APP_SECRET"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
-        )
-    except graph_errors.GraphFailure as exc:  # ExchangeFailed or MayHaveTakenEffect
-        print(f"exchange failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Got a business token ending in ...{token[-4:]}; store it in your secret manager.")
-    return 0
+    """Read the code and app credentials from `environ`. Prints only the new token's last four characters."""
+
+    def exchange(settings: dict[str, str]) -> str:
+        code, app_id, secret = settings["EMBEDDED_SIGNUP_CODE"], settings["META_APP_ID"], settings["META_APP_SECRET"]
+        token = exchange_code(code, app_id, secret, base_url=settings["GRAPH_API_BASE"])
+        return f"Got a business token ending in ...{token[-4:]}; store it in your secret manager."
+
+    return graph_call.run_script(environ, ("EMBEDDED_SIGNUP_CODE", "META_APP_ID", "META_APP_SECRET"), exchange)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ Needs Python 3.10+ and requests.
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -73,3 +75,23 @@ def call(
         raise failure  # raised outside `except`: nothing URL-bearing is chained
     body: dict[str, Any] = answer.body  # interpret() accepts only a JSON object
     return body
+
+
+def run_script(environ: Mapping[str, str], names: tuple[str, ...], action: Callable[[dict[str, str]], str]) -> int:
+    """An onboarding script's main(): read `names` from the environment (never from arguments, which
+    shell history and process lists show), run `action` with them and GRAPH_API_BASE (Graph itself
+    when unset or empty), and print the line it returns. Exit status 0 done, 1 failed, 2 a setting
+    is missing."""
+    missing = [name for name in names if not environ.get(name)]
+    if missing:
+        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
+        return 2
+    settings = {name: environ[name] for name in names}
+    settings["GRAPH_API_BASE"] = environ.get("GRAPH_API_BASE") or graph_http.DEFAULT_BASE_URL
+    try:
+        said = action(settings)
+    except graph_errors.GraphFailure as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(said)
+    return 0

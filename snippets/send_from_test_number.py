@@ -85,23 +85,12 @@ def send_hello_world(
 
 def main(environ: dict[str, str]) -> int:
     """Send to WHATSAPP_TEST_RECIPIENT from WHATSAPP_PHONE_NUMBER_ID; credentials from `environ`."""
-    names = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TEST_RECIPIENT")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    try:
-        message_id = send_hello_world(
-            environ["WHATSAPP_PHONE_NUMBER_ID"],
-            environ["WHATSAPP_TEST_RECIPIENT"],
-            environ["WHATSAPP_TOKEN"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
-        )
-    except graph_errors.GraphFailure as exc:  # SendFailed or MayHaveTakenEffect
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"Sent: {message_id}")
-    return 0
+
+    def send(settings: dict[str, str]) -> str:
+        phone, to, token = settings["WHATSAPP_PHONE_NUMBER_ID"], settings["WHATSAPP_TEST_RECIPIENT"], settings["WHATSAPP_TOKEN"]
+        return f"Sent: {send_hello_world(phone, to, token, base_url=settings['GRAPH_API_BASE'])}"
+
+    return graph_call.run_script(environ, ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TEST_RECIPIENT"), send)
 
 
 if __name__ == "__main__":

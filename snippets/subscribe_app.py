@@ -86,23 +86,15 @@ def subscribed_app_ids(
 
 def main(environ: dict[str, str]) -> int:
     """Subscribe META_APP_ID's app to WHATSAPP_WABA_ID unless it already is; credentials from `environ`."""
-    names = ("WHATSAPP_TOKEN", "WHATSAPP_WABA_ID", "META_APP_ID")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    waba, token, app_id = environ["WHATSAPP_WABA_ID"], environ["WHATSAPP_TOKEN"], environ["META_APP_ID"]
-    base = environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL
-    try:
-        if app_id not in subscribed_app_ids(waba, token, base_url=base):
-            subscribe_app(waba, token, base_url=base)
-            print(f"Subscribed app {app_id} to WABA {waba}: its webhooks will now arrive.")
-        else:
-            print(f"App {app_id} is already subscribed to WABA {waba}.")
-    except graph_errors.GraphFailure as exc:  # GraphCallFailed or MayHaveTakenEffect
-        print(f"subscription check failed: {exc}", file=sys.stderr)
-        return 1
-    return 0
+
+    def subscribe(settings: dict[str, str]) -> str:
+        waba, token, app_id = settings["WHATSAPP_WABA_ID"], settings["WHATSAPP_TOKEN"], settings["META_APP_ID"]
+        if app_id in subscribed_app_ids(waba, token, base_url=settings["GRAPH_API_BASE"]):
+            return f"App {app_id} is already subscribed to WABA {waba}."
+        subscribe_app(waba, token, base_url=settings["GRAPH_API_BASE"])
+        return f"Subscribed app {app_id} to WABA {waba}: its webhooks will now arrive."
+
+    return graph_call.run_script(environ, ("WHATSAPP_TOKEN", "WHATSAPP_WABA_ID", "META_APP_ID"), subscribe)
 
 
 if __name__ == "__main__":

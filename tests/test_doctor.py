@@ -14,10 +14,10 @@ import pytest
 
 from guide_data.site import site_url
 from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
-from mockgraph.demo import OWN_PHONE, OWN_WABA
+from mockgraph.demo import OWN_PHONE
 from mockgraph.doctor_demo import main as demo_doctor
 from snippets.doctor import main as doctor_main
-from support.credentials import env_without_credentials, secrets_of
+from support.credentials import demo_environment, env_without_credentials, secrets_of
 from support.goldens import check_golden
 from support.paths import ROOT
 from support.shell_examples import SNIPPETS
@@ -97,15 +97,7 @@ def test_specific_findings():
 
 
 def test_reads_credentials_from_the_environment_against_a_running_mock(mock):
-    env = {
-        "GRAPH_API_BASE": mock.base_url,
-        "WHATSAPP_TOKEN": token_value("healthy"),
-        "META_APP_ID": DEMO_APP.id,
-        "META_APP_SECRET": DEMO_APP.secret,
-        "WHATSAPP_WABA_ID": OWN_WABA,
-        "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE,
-    }
-    result = doctor("--json", env=env)
+    result = doctor("--json", env=demo_environment(mock.base_url))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["assets"]["phone_number"] == {"id": OWN_PHONE, "access": "ok"}
 

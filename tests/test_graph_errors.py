@@ -137,157 +137,46 @@ def failure_fields(failure: graph_errors.GraphFailure | None):
 
 
 GRAPH_ERROR = {"error": {"code": 4, "message": "Slow down", "fbtrace_id": "Atrace"}}
+REDIRECT = "HTTP {} redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy."
+IN_FRONT = "HTTP {} without a Graph error ({}): something in front of Graph refused the call. Check the base URL and any proxy."
+NOT_GRAPH = "HTTP {} with {} ({}), not a Graph answer: a proxy or an outage is in the way."
+
+
+def refused(text: str, retryable: bool = False, retry_after: float | None = None, decision=None, trace=None):
+    """failure_fields() of a GraphFailure: nothing was done."""
+    return "GraphFailure", text, decision, retryable, True, retry_after, trace, 1
+
+
+def maybe(text: str):
+    """failure_fields() of a MayHaveTakenEffect."""
+    return "MayHaveTakenEffect", text, None, False, True, None, None, 1
+
+
+def graph_said(error: dict, retryable: bool, retry_after: float | None = None, trace: str | None = None):
+    decision = graph_errors.classify(error)
+    return refused(graph_errors.describe(decision), retryable, retry_after, decision, trace)
+
+
 INTERPRETATIONS = [
     (answer(200, {"id": "1"}), None),
     (answer(201, {}), None),
     (answer(299, {"data": []}), None),
-    (
-        answer(400, GRAPH_ERROR, retry_after=7.0),
-        ("GraphFailure", graph_errors.describe(graph_errors.classify(GRAPH_ERROR["error"])))
-        + (graph_errors.classify(GRAPH_ERROR["error"]), True, True, 7.0, "Atrace", 1),
-    ),
-    (
-        answer(200, {"error": {"code": 131047, "fbtrace_id": 5}}),
-        ("GraphFailure", graph_errors.describe(graph_errors.classify({"code": 131047})))
-        + (graph_errors.classify({"code": 131047}), False, True, None, None, 1),
-    ),
-    (
-        answer(301, None, "text/html"),
-        (
-            "GraphFailure",
-            "HTTP 301 redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(399, {"a": 1}),
-        (
-            "GraphFailure",
-            "HTTP 399 redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
+    (answer(400, GRAPH_ERROR, retry_after=7.0), graph_said(GRAPH_ERROR["error"], True, 7.0, "Atrace")),
+    (answer(200, {"error": {"code": 131047, "fbtrace_id": 5}}), graph_said({"code": 131047}, False)),
+    (answer(300, {}), refused(REDIRECT.format(300))),
+    (answer(301, None, "text/html"), refused(REDIRECT.format(301))),
+    (answer(399, {"a": 1}), refused(REDIRECT.format(399))),
     (
         answer(429, None, "text/html", 15.0),
-        ("GraphFailure", "HTTP 429 without a Graph error: throttled before Graph; retry later.", None, True, True, 15.0, None, 1),
+        refused("HTTP 429 without a Graph error: throttled before Graph; retry later.", True, 15.0),
     ),
-    (
-        answer(404, None, ""),
-        (
-            "GraphFailure",
-            "HTTP 404 without a Graph error (no content type): something in front of Graph refused the call. "
-            "Check the base URL and any proxy.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(499, {"x": 1}, "text/plain"),
-        (
-            "GraphFailure",
-            "HTTP 499 without a Graph error (text/plain): something in front of Graph refused the call. "
-            "Check the base URL and any proxy.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(502, None, "text/html"),
-        (
-            "MayHaveTakenEffect",
-            "HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(200, [1]),
-        (
-            "MayHaveTakenEffect",
-            "HTTP 200 with a JSON list (application/json), not a Graph answer: a proxy or an outage is in the way.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(500, {"error": None}),
-        (
-            "MayHaveTakenEffect",
-            "HTTP 500 with a JSON dict (application/json), not a Graph answer: a proxy or an outage is in the way.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(199, {}),
-        (
-            "MayHaveTakenEffect",
-            "HTTP 199 with a JSON dict (application/json), not a Graph answer: a proxy or an outage is in the way.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(300, {}),
-        (
-            "GraphFailure",
-            "HTTP 300 redirect, not followed: the call must reach Graph itself. Check the base URL and any proxy.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
-    (
-        answer(400, {}),
-        (
-            "GraphFailure",
-            "HTTP 400 without a Graph error (application/json): something in front of Graph refused the call. "
-            "Check the base URL and any proxy.",
-            None,
-            False,
-            True,
-            None,
-            None,
-            1,
-        ),
-    ),
+    (answer(400, {}), refused(IN_FRONT.format(400, "application/json"))),
+    (answer(404, None, ""), refused(IN_FRONT.format(404, "no content type"))),
+    (answer(499, {"x": 1}, "text/plain"), refused(IN_FRONT.format(499, "text/plain"))),
+    (answer(502, None, "text/html"), maybe(NOT_GRAPH.format(502, "no JSON", "text/html"))),
+    (answer(200, [1]), maybe(NOT_GRAPH.format(200, "a JSON list", "application/json"))),
+    (answer(500, {"error": None}), maybe(NOT_GRAPH.format(500, "a JSON dict", "application/json"))),
+    (answer(199, {}), maybe(NOT_GRAPH.format(199, "a JSON dict", "application/json"))),
 ]
 
 

@@ -25,7 +25,7 @@ import pytest
 
 from mockgraph import DEMO_APP, token_value
 from snippets import doctor, exchange_code, graph_errors, send_from_test_number, sender, startup_check, subscribe_app
-from support.credentials import secrets_of
+from support.credentials import demo_environment, secrets_of
 from support.hostile_expectations import (
     ACP,
     EXPECTED,
@@ -81,14 +81,7 @@ def all_secrets() -> list[str]:
 
 
 def environment(base_url: str) -> dict[str, str]:
-    return {
-        "GRAPH_API_BASE": base_url,
-        "WHATSAPP_TOKEN": TOKEN,
-        "META_APP_ID": DEMO_APP.id,
-        "META_APP_SECRET": DEMO_APP.secret,
-        "WHATSAPP_WABA_ID": WABA_ID,
-        "WHATSAPP_PHONE_NUMBER_ID": PHONE_ID,
-    }
+    return demo_environment(base_url, TOKEN, WABA_ID, PHONE_ID)
 
 
 def outcome_of(exc: graph_errors.GraphFailure) -> str:
