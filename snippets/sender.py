@@ -96,7 +96,7 @@ def send_message(
                 accepted: dict[str, Any] = answer.body
                 return accepted
         if failure is None:
-            failure = MayHaveTakenEffect(f"HTTP {answer.status} without a message ID or a Graph error")
+            failure = MayHaveTakenEffect(f"HTTP {answer.status} without a message ID or a Graph error.")
         if isinstance(failure, MayHaveTakenEffect):
             raise failure.recast(MayHaveTakenEffect, _may_have_been_sent(failure), attempts=attempts)
         said = str(failure) if failure.sent else f"{failure} The message was not sent; check connectivity."
