@@ -121,7 +121,7 @@ def classify(error: Mapping[str, Any] | None, table: Mapping[int, Mapping[str, A
 # What to tell the operator, per action: the one wording every snippet uses.
 _TODO = {
     RETRY_WITH_BACKOFF: "Throttled or temporary: retry later, with backoff.",
-    RETRY_AFTER_WAIT: "Throttled: retry later",  # + the wait Meta names
+    RETRY_AFTER_WAIT: "Throttled: retry later",  # + "; wait <the wait Meta names>"
     REAUTHENTICATE: "The access token is expired, revoked or invalid: generate a new one.",
     FIX_THEN_RETRY: "Fix the request, the token's access or the account, then try again.",
     DO_NOT_RETRY: "The same request will fail the same way: do not repeat it.",
@@ -142,7 +142,7 @@ def describe(decision: Decision, advice: bool = True) -> str:
         return f"{said} A code this guide does not know: not retried; have a human look at it."
     todo = _TODO.get(decision.action, "")
     if decision.action == RETRY_AFTER_WAIT:
-        todo += f", after {decision.wait}." if decision.wait else "."
+        todo += f"; wait {decision.wait}." if decision.wait else "."
     return f"{said} {todo}".rstrip()
 
 

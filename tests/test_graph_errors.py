@@ -99,7 +99,7 @@ def decide(code: int, **fields) -> graph_errors.Decision:
             "Graph error 100/33 (Invalid parameter): Bad id. Fix the request, the token's access or the account, then try again.",
         ),
         (decide(4), "Graph error 4 (Too many calls). Throttled or temporary: retry later, with backoff."),
-        (decide(131056, message="x"), "Graph error 131056 (Pair rate limit): x. Throttled: retry later, after 6 seconds."),
+        (decide(131056, message="x"), "Graph error 131056 (Pair rate limit): x. Throttled: retry later; wait 6 seconds."),
         (decide(133008), "Graph error 133008 (PIN guesses). Throttled: retry later."),
         (
             decide(190, message="Expired"),

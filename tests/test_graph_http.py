@@ -102,3 +102,78 @@ def test_appsecret_proof_is_masked_and_an_echo_reaches_no_exception_text(hostile
     assert proof in server.received[0].path and TOKEN in str(server.received[0].headers)
     text = str(caught.value) + repr(caught.value) + repr(caught.value.decision)
     assert "Gateway saw" in text and TOKEN not in text and proof not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The pieces, whole values.
+def test_appsecret_proof_is_hmac_sha256_hex_of_the_token_keyed_with_the_app_secret():
+    # RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".
+    expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert graph_http.appsecret_proof("Jefe", "what do ya want for nothing?") == expected
+
+
+def test_graph_url_pins_the_version_between_host_and_path(guide):
+    version = guide["graph_api"]["pinned_version"]
+    assert graph_http.graph_url("/debug_token", "http://127.0.0.1:9/") == f"http://127.0.0.1:9/{version}/debug_token"
+    assert graph_http.graph_url("/me") == f"https://graph.facebook.com/{version}/me"
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("15", 15.0), (" 15 ", 15.0), ("0", 0.0), ("1.5", None), ("Wed, 21 Oct 2015 07:28:00 GMT", None), ("", None), (None, None)],
+)
+def test_retry_after_is_read_only_as_whole_seconds(header, seconds):
+    assert graph_http._retry_after(header) == seconds
+
+
+def test_secrets_in_lists_every_secret_of_eight_characters_or_more_once_per_spelling():
+    found = graph_http.secrets_in(
+        {"Authorization": "Bearer 1234|appsecretvalue"},
+        {"input_token": "inputtoken123", "code": "c", "error_code": "100200300"},
+        {"client_secret": "clientsecret1"},
+    )
+    assert found == ["inputtoken123", "clientsecret1", "1234|appsecretvalue", "appsecretvalue"]
+    assert graph_http.secrets_in({"Authorization": "Bearer short"}, {}) == []
+    assert graph_http.secrets_in({"authorization": b"Bearer bytes-token-1"}, {}) == ["bytes-token-1"]
+
+
+def test_mask_replaces_plain_and_url_encoded_secrets_longest_first():
+    text = "a=1234|appsecretvalue b=1234%7Cappsecretvalue c=appsecretvalue"
+    assert graph_http.mask(text, ["appsecretvalue", "1234|appsecretvalue"]) == "a=*** b=*** c=***"
+
+
+def test_the_urllib3_log_filter_masks_secret_parameters_and_keeps_the_rest():
+    import logging
+
+    record = logging.LogRecord(
+        "urllib3.connectionpool",
+        logging.DEBUG,
+        __file__,
+        1,
+        "%s",
+        ("GET /x?input_token=abc&error_code=5&code=zz&access_token=tt&appsecret_proof=pp&client_secret=ss",),
+        None,
+    )
+    assert graph_http._RedactSecrets().filter(record) is True
+    expected = "GET /x?input_token=***&error_code=5&code=***&access_token=***&appsecret_proof=***&client_secret=***"
+    assert (record.getMessage(), record.args) == (expected, ())
+
+
+@pytest.mark.parametrize(("size", "fits"), [(10, True), (11, False)])
+def test_the_body_cap_admits_exactly_max_body_bytes(hostile_server, size, fits):
+    server = hostile_server(lambda request, conn, n: conn.send(response(200, b"[" + b" " * (size - 2) + b"]")))
+    url, stop_at = server.base_url + "/v0/x", time.monotonic() + DEADLINE
+    if fits:
+        assert graph_http.request(requests.Session(), "GET", url, stop_at=stop_at, max_body=10).body == []
+    else:
+        with pytest.raises(graph_errors.MayHaveTakenEffect, match="^The answer exceeded 10 bytes"):
+            graph_http.request(requests.Session(), "GET", url, stop_at=stop_at, max_body=10)
+
+
+def test_the_first_request_masks_urllib3s_log_once():
+    import logging
+
+    log = logging.getLogger("urllib3.connectionpool")
+    for _ in range(2):
+        graph_http._mask_urllib3_log()
+    assert sum(isinstance(f, graph_http._RedactSecrets) for f in log.filters) == 1

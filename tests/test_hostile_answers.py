@@ -25,6 +25,19 @@ MEANS = {
     "MayHaveTakenEffect": ("MayHaveTakenEffect", False, True),
 }
 NEVER_LEFT = ("GraphFailure", True, False)
+SENT_BUT = "The request was sent but "
+# What the HTTP layer says when no usable answer came, word for word (interpret()'s sentences are
+# tested whole in test_graph_errors.py).
+TRANSPORT = {
+    "refused": "Could not reach the Graph API: the connection was refused or the host could not be resolved.",
+    "tls-garbage": "Could not reach the Graph API: the TLS handshake failed.",
+    "reset-after-request": SENT_BUT + "the connection broke before a complete answer (ConnectionError).",
+    "close-after-request": SENT_BUT + "the connection broke before a complete answer (ConnectionError).",
+    "read-timeout": SENT_BUT + "no answer came within the read timeout.",
+    "drip-body-1-byte": SENT_BUT + "no complete answer came before the deadline.",
+    "drip-headers-1-byte": SENT_BUT + "no complete answer came before the deadline.",
+    "huge-body-200": "The answer exceeded 1000000 bytes (not Graph: a proxy?).",
+}
 
 
 def read(base_url: str) -> graph_errors.GraphFailure | None:
@@ -70,6 +83,8 @@ def test_each_behaviour_reads_as_the_matrix_expects(mode, hostile_server):
     assert len(server.received if server else []) == (0 if mode in ("refused", "tls-garbage") else 1)
     if other_host is not None:
         assert other_host.received == [], "a redirect was followed"
+    if mode in TRANSPORT:
+        assert str(failure) == TRANSPORT[mode]
     if failure is not None:
         assert failure.__cause__ is None and failure.__context__ is None
         for text in (str(failure), repr(failure), repr(failure.decision)):
