@@ -5,7 +5,11 @@ What `requests` alone does not give a production caller:
 - **A total deadline.** requests' `timeout` bounds each socket read, so a server that sends one
   byte per second never trips it. Here the call runs in a worker thread and the caller stops
   waiting at the deadline; the worker reads the body in small pieces and gives up at the same
-  deadline (a server dripping its *headers* keeps that worker until the next read timeout).
+  deadline, and a server still dripping its headers then has its connection shut, so no thread
+  is left reading. (A connection attempt still under way at the deadline ends at its connect
+  timeout: keep that shorter than the deadline.) The request goes through an adapter of this
+  module's, one per session, so that its connections can be shut; connections stay open between
+  calls, but adapters you mounted on the session are not used.
 - **No redirects.** A 3xx is handed back, never followed: following one would send the request,
   token header and message body included, to whatever host the `Location` names.
 - **A body size cap**, so a huge answer cannot exhaust memory.
@@ -27,15 +31,19 @@ import hmac
 import json as jsonlib
 import logging
 import re
+import socket
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError, NewConnectionError
 
 try:  # imported as a package module (from snippets import graph_http)
@@ -147,6 +155,54 @@ def _describe(exc: requests.RequestException) -> str:
     return f"The request was sent but the connection broke before a complete answer ({type(exc).__name__})."
 
 
+class _ShuttableAdapter(HTTPAdapter):
+    """requests' adapter, remembering which connection each thread took from its pools, so that the
+    caller can shut the one a late worker is still reading from."""
+
+    def __init__(self) -> None:
+        self.taken: dict[int, Any] = {}  # thread id -> the urllib3 connection it uses
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        taken = self.taken
+
+        def remembering(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+            class Remembering(pool_class):  # type: ignore[valid-type,misc]
+                def _get_conn(self, timeout: float | None = None) -> Any:
+                    conn = super()._get_conn(timeout)
+                    taken[threading.get_ident()] = conn
+                    return conn
+
+            return Remembering
+
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": remembering(HTTPConnectionPool),
+            "https": remembering(HTTPSConnectionPool),
+        }
+
+    def shut(self, thread_id: int) -> None:
+        """Shut the socket `thread_id` reads from: its blocked read returns at once."""
+        sock = getattr(self.taken.pop(thread_id, None), "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+
+_adapters: weakref.WeakKeyDictionary[requests.Session, _ShuttableAdapter] = weakref.WeakKeyDictionary()
+_adapters_lock = threading.Lock()
+
+
+def _adapter_for(session: requests.Session) -> _ShuttableAdapter:
+    """One adapter per session, made on first use: its connections stay open between calls."""
+    with _adapters_lock:
+        if session not in _adapters:
+            _adapters[session] = _ShuttableAdapter()
+        return _adapters[session]
+
+
 def request(
     session: requests.Session,
     method: str,
@@ -170,17 +226,21 @@ def request(
     merged_params = {**(session.params if isinstance(session.params, Mapping) else {}), **(params or {})}
     secrets = secrets_in(merged_headers, merged_params, json)
 
+    # Prepared here, so the worker never touches the session (requests' sessions are not thread-safe);
+    # the adapter never follows a redirect.
+    prepared = session.prepare_request(requests.Request(method, url, params=params, json=json, headers=headers))
+    settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
+    adapter = _adapter_for(session)
+
     def work() -> None:
         try:
-            response = session.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                headers=headers,
-                timeout=(connect_timeout, read_timeout),
-                allow_redirects=False,
+            response = adapter.send(
+                prepared,
                 stream=True,
+                timeout=(connect_timeout, read_timeout),
+                verify=True if settings["verify"] is None else settings["verify"],
+                cert=settings["cert"],
+                proxies=settings["proxies"],
             )
         except requests.RequestException as exc:
             outcome["failure"] = _no_answer(exc)
@@ -201,6 +261,12 @@ def request(
     worker = threading.Thread(target=work, name="graph-request", daemon=True)
     worker.start()
     worker.join(max(0.0, stop_at - time.monotonic()))
+    if worker.is_alive() and worker.ident is not None:  # still reading at the deadline: end it now
+        adapter.shut(worker.ident)
+        worker.join(0.5)
+        outcome.clear()  # whatever it makes of the shut connection came after the deadline
+    elif worker.ident is not None:
+        adapter.taken.pop(worker.ident, None)
     if "answer" in outcome:
         answer: Answer = outcome["answer"]
         return answer

@@ -177,3 +177,16 @@ def test_the_first_request_masks_urllib3s_log_once():
     for _ in range(2):
         graph_http._mask_urllib3_log()
     assert sum(isinstance(f, graph_http._RedactSecrets) for f in log.filters) == 1
+
+
+@pytest.mark.parametrize("behaviour", ["drip-headers-1-byte", "drip-body-1-byte", "read-timeout"])
+def test_no_thread_is_left_reading_after_the_deadline_and_the_session_is_reused(hostile_server, behaviour):
+    import threading
+
+    session = requests.Session()
+    slow, healthy = hostile_server(behaviour), hostile_server("healthy")
+    with pytest.raises(graph_errors.MayHaveTakenEffect, match="before the deadline"):
+        graph_http.request(session, "GET", slow.base_url + "/v0/x", stop_at=time.monotonic() + 0.3, read_timeout=5)
+    assert [t for t in threading.enumerate() if t.name == "graph-request"] == [], "a worker still reads after the deadline"
+    answer = graph_http.request(session, "GET", healthy.base_url + "/v0/123", stop_at=time.monotonic() + DEADLINE)
+    assert (answer.status, answer.body) == (200, {"id": "123"})
