@@ -186,7 +186,16 @@ def test_interpret_reads_every_kind_of_answer_one_way(given, verdict):
 
 
 def test_the_family_has_one_base_and_catches_only_what_it_should():
-    from snippets import exchange_code, send_from_test_number, sender, startup_check, subscribe_app
+    from snippets import (
+        exchange_code,
+        extend_user_token,
+        register_phone,
+        send_from_test_number,
+        sender,
+        share_credit_line,
+        startup_check,
+        subscribe_app,
+    )
 
     classes = [
         sender.WhatsAppError,
@@ -197,6 +206,9 @@ def test_the_family_has_one_base_and_catches_only_what_it_should():
         subscribe_app.GraphCallFailed,
         send_from_test_number.SendFailed,
         send_from_test_number.RecipientNotAllowed,
+        register_phone.RegistrationFailed,
+        share_credit_line.SharingFailed,
+        extend_user_token.ExtendFailed,
         graph_errors.MayHaveTakenEffect,
     ]
     assert all(issubclass(kind, graph_errors.GraphFailure) for kind in classes)

@@ -1,5 +1,5 @@
 """snippets/graph_http.py against answers no Graph sends but a proxy or a broken server can: each
-one must end in an Answer or Unreachable at once, never in a raw exception or a wait for the deadline."""
+one must end in an Answer or a GraphFailure at once, never in a raw exception or a wait for the deadline."""
 
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ PIN = re.compile(r"^([A-Za-z0-9_.-]+)==(\S+)", re.M)
 # What only contributors and CI need: a reader running `mkdocs serve` must not download these.
 NOT_FOR_READERS = {
     "pytest", "pytest-examples", "hypothesis", "playwright", "axe-playwright-python", "werkzeug",
-    "beautifulsoup4", "ruff", "mypy", "pip-tools", "check-jsonschema", "zizmor", "pre-commit", "greenlet", "black",
+    "ruff", "mypy", "pip-tools", "check-jsonschema", "zizmor", "pre-commit", "greenlet", "black",
 }  # fmt: skip
+# beautifulsoup4 is not in that set: mkdocs-llmstxt needs it to turn each built page into Markdown.
 
 
 def pins(name: str) -> dict[str, str]:
@@ -31,6 +32,7 @@ def test_the_docs_set_holds_no_test_browser_lint_or_type_package():
 def test_the_dev_set_adds_the_tools_and_pins_shared_packages_to_the_docs_versions():
     docs, dev = pins("requirements.txt"), pins("requirements-dev.txt")
     assert NOT_FOR_READERS - {"black", "greenlet"} <= set(dev)
+    assert "beautifulsoup4" in dev  # the tests parse built pages with it
     assert {name: dev.get(name) for name in docs} == docs
 
 

@@ -21,7 +21,7 @@ HTTP, TIMEOUT, NET = "http-error", "timeout", "network"
 class Expect:
     check: str  # startup_check.check_whatsapp_token
     send: str  # sender.send_message
-    posts: int  # the most POSTs one send_message may make (MaybeSent: exactly this)
+    posts: int  # the most POSTs one send_message may make (MayHaveTakenEffect: exactly this)
     doctor: int  # exit status, with and without --json
     curl_debug: str  # debug_token.sh
     curl_other: str  # the other curl scripts
