@@ -62,7 +62,7 @@ def main() -> int:
         report["example_job_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "examples"])
         if not args.skip_suite:
             report["suite_without_browser_s"] = timed(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser and not bump"]
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", "-m", "not browser and not bump"]
             )
         paths = sorted(
             str(p.parent.relative_to(site)) + "/"
