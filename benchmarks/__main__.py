@@ -1,5 +1,6 @@
 """python -m benchmarks [--skip-suite] [--json PATH]: measure, print a table, write a JSON report.
 
+Mutation scores come from mutmut's cached results (mutants/), never rerun here: run mutmut first.
 Budgets (reported pass/fail, never asserted in tests): 0 third-party requests; at most 30 KB of
 assets beyond a stock Material page; the example job under 15 s; mockgraph at least 3,000
 requests per second over keep-alive connections; its peak memory under the chunk and big-body
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import load, pages, webhooks
+from benchmarks import load, mutation, pages, webhooks
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -116,7 +117,7 @@ def main() -> int:
         report["example_job_s"] = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "examples"])
         if not args.skip_suite:
             report["suite_without_browser_s"] = timed(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser and not bump"]
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", "-m", "not browser and not bump"]
             )
         paths = sorted(
             str(p.parent.relative_to(site)) + "/"
@@ -124,6 +125,7 @@ def main() -> int:
             if p.parent != site and p.parent.name not in {"404", "search"}
         )
         report["pages"] = pages.measure_site(site, ["", *paths])
+    report["mutation"] = mutation.scores(ROOT)  # mutmut's cached results: run mutmut first, it is not rerun here
     report["webhook_receiver"] = webhooks.measure()
 
     stock = report["pages"]["stock Material page"]["asset_bytes"]
@@ -145,6 +147,11 @@ def main() -> int:
     print(f"example job             {report['example_job_s']:>7} s")
     if "suite_without_browser_s" in report:
         print(f"suite without browser   {report['suite_without_browser_s']:>7} s")
+    print("mutation kill rate (mutmut's cached results in mutants/, the fast selection; aim >= 90 %)")
+    for module, score in report["mutation"].items():
+        said = score if isinstance(score, str) else f"{score['kill_rate_percent']} % of {score['mutants']} mutants"
+        print(f"  {module:<30} {said}")
+    print()
     print(webhook_line(report["webhook_receiver"]) + "\n")
     print(
         f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}"
