@@ -27,6 +27,7 @@ from snippets import (
     exchange_code,
     graph_errors,
     register_phone,
+    rotate_system_user_token,
     send_from_test_number,
     sender,
     startup_check,
@@ -36,6 +37,7 @@ from support.credentials import secrets_of
 from support.hostile_server import (
     BEHAVIOURS,
     HOSTILE_BUSINESS_TOKEN,
+    HOSTILE_SYSTEM_USER_TOKEN,
     PHONE_ID,
     WABA_ID,
     HostileServer,
@@ -337,8 +339,11 @@ ONBOARDING_EXPECTED: dict[str, Onboarding] = {
     "echoing-gateway": REFUSED,
 }
 SIGNUP_CODE = "DEMO-es-code-hostile-0001"
-# register_phone follows subscribe_app's column: one POST whose outcome may be unknown.
-ONBOARDING_SNIPPETS = ["exchange_code", "subscribe_app", "register_phone", "send_from_test_number"]
+SYSTEM_USER_ID = "400000000000001"
+# register_phone and rotate_system_user_token follow subscribe_app's column: one POST whose
+# outcome may be unknown (for the rotation: a token may have been made that never arrived).
+ONBOARDING_SNIPPETS = ["exchange_code", "subscribe_app", "register_phone", "rotate_system_user_token", "send_from_test_number"]
+SAME_AS_SUBSCRIBE = ("subscribe_app", "register_phone", "rotate_system_user_token")
 
 
 def test_the_onboarding_table_has_a_row_for_every_behaviour():
@@ -355,6 +360,11 @@ def run_onboarding(snippet: str, base_url: str) -> tuple[str, BaseException | No
             assert subscribe_app.subscribe_app(WABA_ID, TOKEN, base_url=base_url, deadline=DEADLINE) is None
         elif snippet == "register_phone":
             assert register_phone.register_phone(PHONE_ID, "135790", TOKEN, base_url=base_url, deadline=DEADLINE) is None
+        elif snippet == "rotate_system_user_token":
+            new = rotate_system_user_token.rotate_system_user_token(
+                SYSTEM_USER_ID, TOKEN, DEMO_APP.id, DEMO_APP.secret, base_url=base_url, deadline=DEADLINE
+            )
+            assert new.token == HOSTILE_SYSTEM_USER_TOKEN
         else:
             message_id = send_from_test_number.send_hello_world(
                 PHONE_ID, "+15550100123", TOKEN, base_url=base_url, deadline=DEADLINE
@@ -362,7 +372,7 @@ def run_onboarding(snippet: str, base_url: str) -> tuple[str, BaseException | No
             assert message_id == "wamid.HOSTILE0001"
     except exchange_code.ExchangeFailed as exc:
         return (UNSENT if exc.code_unused else SPENT), exc
-    except (subscribe_app.GraphCallFailed, register_phone.RegistrationFailed) as exc:
+    except (subscribe_app.GraphCallFailed, register_phone.RegistrationFailed, rotate_system_user_token.RotationFailed) as exc:
         return (MAYBE_DONE if exc.maybe_done else NOT_DONE), exc
     except (send_from_test_number.SendFailed, send_from_test_number.MaybeSent) as exc:
         return type(exc).__name__, exc
@@ -379,7 +389,7 @@ def test_onboarding_snippet_against_a_hostile_server(mode, snippet, hostile_serv
     elapsed = time.monotonic() - began
     wanted = getattr(
         ONBOARDING_EXPECTED[mode],
-        {"exchange_code": "exchange", "subscribe_app": "subscribe", "register_phone": "subscribe"}.get(snippet, "send"),
+        "exchange" if snippet == "exchange_code" else "subscribe" if snippet in SAME_AS_SUBSCRIBE else "send",
     )
 
     assert outcome == wanted, f"{mode} / {snippet}: expected {wanted}, got {outcome}: {exc!r}"
@@ -402,6 +412,6 @@ def test_onboarding_snippet_against_a_hostile_server(mode, snippet, hostile_serv
     out, err = capsys.readouterr()
     extra = "".join(traceback.format_exception(exc)) if exc else ""
     texts = [out, err, extra, str(exc), repr(exc)] + [r.getMessage() for r in caplog.records]
-    for secret in all_secrets() + [SIGNUP_CODE, quote(SIGNUP_CODE, safe="")]:
+    for secret in all_secrets() + [SIGNUP_CODE, quote(SIGNUP_CODE, safe=""), HOSTILE_SYSTEM_USER_TOKEN]:
         for text in texts:
             assert secret not in text, f"{mode} / {snippet}: a secret leaked into: {text[:300]}"
