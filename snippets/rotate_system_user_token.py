@@ -31,8 +31,8 @@ WHATSAPP_SCOPES = ("whatsapp_business_management", "whatsapp_business_messaging"
 
 
 class RotationFailed(RuntimeError):
-    """No new token. `maybe_done` is True when Graph may have made one that never arrived (the old
-    token still works: run again); `decision` is graph_errors' verdict when Graph sent an error.
+    """No new token (the old one still works). `maybe_done` is True when Graph may have made one
+    that never arrived: run again; `decision` is graph_errors' verdict when Graph sent an error.
     Never contains a token or the app secret."""
 
     def __init__(self, message: str, *, maybe_done: bool = False, decision: graph_errors.Decision | None = None) -> None:
@@ -61,9 +61,10 @@ def rotate_system_user_token(
     deadline: float = DEFAULT_DEADLINE,
 ) -> NewToken:
     """Return a new 60-day token for the system user. One POST, never repeated."""
-    for name, value in (("admin_token", admin_token), ("app_id", app_id), ("app_secret", app_secret)):
-        if not value:
-            raise RotationFailed(f"{name} is empty: pass an admin system user's token and your app's ID and secret.")
+    given = {"admin_token": admin_token, "app_id": app_id, "app_secret": app_secret}
+    empty = [name for name, value in given.items() if not value]
+    if empty:
+        raise RotationFailed(f"Empty: {', '.join(empty)}. Pass an admin token and your app's ID and secret.")
     failure = None
     try:
         body = graph_call.call(
@@ -80,13 +81,13 @@ def rotate_system_user_token(
             deadline=deadline,
         )
     except graph_call.CallFailed as exc:
-        then = " A token may have been made but never arrived; the old one still works: run again." if exc.may_have_acted else ""
-        failure = RotationFailed(f"No new token. {exc}{then}", maybe_done=exc.may_have_acted, decision=exc.decision)
+        lost = " A token may have been made but never arrived. Run again." if exc.may_have_acted else ""
+        failure = RotationFailed(f"No new token. {exc}{lost}", maybe_done=exc.may_have_acted, decision=exc.decision)
     if failure:
         raise failure  # outside `except`: nothing is chained
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
-        raise RotationFailed("Graph's answer has no access_token (a proxy or an API change?); run again.", maybe_done=True)
+        raise RotationFailed("Graph's answer has no access_token (a proxy?). Run again.", maybe_done=True)
     return NewToken(token)
 
 

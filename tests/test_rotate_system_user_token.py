@@ -95,7 +95,7 @@ def test_a_refused_rotation_says_why_made_nothing_and_shows_no_secret(portfolio_
 
 
 def test_an_empty_input_is_named_before_any_call():
-    with pytest.raises(rotate.RotationFailed, match="app_secret is empty"):
+    with pytest.raises(rotate.RotationFailed, match="Empty: app_secret. Pass"):
         rotate.rotate_system_user_token(SYSTEM_USER, ADMIN, DEMO_APP.id, "", base_url=f"http://127.0.0.1:{closed_port()}")
 
 
@@ -106,7 +106,7 @@ def test_a_network_failure_says_whether_a_token_may_have_been_made(hostile_serve
         )
     assert not refused.value.maybe_done
     silent = hostile_server("read-timeout")
-    with pytest.raises(rotate.RotationFailed, match="old one still works: run again") as lost:
+    with pytest.raises(rotate.RotationFailed, match="never arrived. Run again") as lost:
         rotate.rotate_system_user_token(SYSTEM_USER, ADMIN, DEMO_APP.id, DEMO_APP.secret, base_url=silent.base_url, deadline=0.5)
     assert lost.value.maybe_done and len(silent.received) == 1  # one POST, never repeated
 
