@@ -29,6 +29,7 @@ from snippets import (
     exchange_code,
     graph_errors,
     register_phone,
+    rotate_system_user_token,
     send_from_test_number,
     sender,
     startup_check,
@@ -49,7 +50,7 @@ from support.hostile_expectations import (
     Expect,
     start,
 )
-from support.hostile_server import BEHAVIOURS, HOSTILE_BUSINESS_TOKEN, PHONE_ID, WABA_ID
+from support.hostile_server import BEHAVIOURS, HOSTILE_BUSINESS_TOKEN, HOSTILE_SYSTEM_USER_TOKEN, PHONE_ID, WABA_ID
 from support.shell_examples import SNIPPETS, run_shell_example
 
 pytestmark = [pytest.mark.examples, pytest.mark.slow]
@@ -237,6 +238,7 @@ def test_an_echoed_secret_is_masked_plain_and_url_encoded():
 # ---------------------------------------------------------------------------------------------
 # The onboarding snippets (their table, ONBOARDING_EXPECTED, is in support.hostile_expectations).
 SIGNUP_CODE = "DEMO-es-code-hostile-0001"
+SYSTEM_USER_ID = "400000000000001"
 
 
 def test_the_onboarding_table_has_a_row_for_every_behaviour():
@@ -256,6 +258,13 @@ def run_register(base_url: str) -> None:
     assert register_phone.register_phone(PHONE_ID, "135790", TOKEN, base_url=base_url, deadline=DEADLINE) is None
 
 
+def run_rotate(base_url: str) -> None:
+    new = rotate_system_user_token.rotate_system_user_token(
+        SYSTEM_USER_ID, TOKEN, DEMO_APP.id, DEMO_APP.secret, base_url=base_url, deadline=DEADLINE
+    )
+    assert new.token == HOSTILE_SYSTEM_USER_TOKEN
+
+
 def run_test_send(base_url: str) -> None:
     message_id = send_from_test_number.send_hello_world(PHONE_ID, "+15550100123", TOKEN, base_url=base_url, deadline=DEADLINE)
     assert message_id == "wamid.HOSTILE0001"
@@ -266,6 +275,7 @@ ONBOARDING_SNIPPETS = {
     "subscribe_app": (lambda o: o.subscribe, run_subscribe),
     # register_phone follows subscribe_app's column (its own class name): one POST whose outcome may be unknown.
     "register_phone": (lambda o: o.subscribe.replace("GraphCallFailed", "RegistrationFailed"), run_register),
+    "rotate_system_user_token": (lambda o: o.subscribe.replace("GraphCallFailed", "RotationFailed"), run_rotate),
     "send_from_test_number": (lambda o: o.send, run_test_send),
 }
 

@@ -102,6 +102,7 @@ def test_every_snippet_function_defaults_to_metas_host():
         graph_call,
         graph_http,
         register_phone,
+        rotate_system_user_token,
         send_from_test_number,
         sender,
         share_credit_line,
@@ -110,7 +111,7 @@ def test_every_snippet_function_defaults_to_metas_host():
     )
 
     modules = (graph_http, graph_call, sender, startup_check, doctor, exchange_code, subscribe_app, send_from_test_number)
-    modules += (register_phone, extend_user_token, share_credit_line)
+    modules += (register_phone, extend_user_token, share_credit_line, rotate_system_user_token)
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             parameter = inspect.signature(function).parameters.get("base_url")
