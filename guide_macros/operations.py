@@ -27,7 +27,7 @@ GROUP_TITLES = {
     "tokens": "Tokens",
 }
 CONFIDENCE = {"H": "high", "M": "medium", "L": "low"}
-MOCK = {"simulated": "simulated", "enforced": "enforced", "not a Graph call": "not a Graph call"}
+MOCK = {"simulated": "simulated", "from spec": "from Meta's spec", "not a Graph call": "not a Graph call"}
 
 
 def anchor(operation: dict) -> str:
