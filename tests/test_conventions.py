@@ -80,6 +80,8 @@ def test_llms_txt_lists_the_guide_first_and_the_big_references_as_optional(site)
     config = mkdocs_config()
     llms = next(p["llmstxt"] for p in config["plugins"] if isinstance(p, dict) and "llmstxt" in p)
     assert "errors/*.md" in llms["sections"]["Optional"]
+    generated = sorted(site_url() + str(p.relative_to(site)) for p in (site / "errors").rglob("index.md"))
+    assert set(generated) <= set(sections["Optional"]), "a per-error page is missing from llms.txt's Optional section"
     for url in sections["Guide"] + sections["Optional"]:
         local = site / urlsplit(url).path.lstrip("/")
         assert local.is_file(), f"llms.txt links {url}, which the build did not write"
@@ -332,7 +334,9 @@ def test_the_seed_anchors_are_all_in_the_moved_map():
     """The Permissions Guide's old sections that moved are listed in the map, not typed in the page."""
     page = (ROOT / "docs" / "whatsapp-permissions-guide.md").read_text(encoding="utf-8")
     section = page.split("{ #moved-sections }", 1)[1].split("\n## ", 1)[0]
-    assert "](" not in section, "the moved-sections list is typed in the page; add entries to extra.moved_anchors"
+    typed = re.findall(r"\]\([^)]*\)\{ ?#[\w-]+ ?\}|<span id=", section)
+    assert not typed, f"moved anchors typed in the page: {typed}; add entries to extra.moved_anchors instead"
+    assert 'moved_anchors_from("whatsapp-permissions-guide.md")' in section
 
 
 @pytest.mark.parametrize(
