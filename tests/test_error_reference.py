@@ -15,7 +15,7 @@ import pytest
 import guide_data
 from snippets import graph_errors
 from support.paths import ROOT
-from support.site_pages import cell_text, pages
+from support.site_pages import cell_text, pages, reader_text
 
 PAGE = "graph-api-errors/index.html"
 
@@ -40,11 +40,11 @@ def section_text(page, code: int) -> str:
     """The text from a code's heading to the next heading."""
     heading = page.find(id=str(code))
     assert heading is not None and heading.name == "h3", f"code {code} has no section with id {code}"
-    parts = [heading.get_text(" ", strip=True)]
+    parts = [reader_text(heading)]
     for sibling in heading.find_next_siblings():
         if sibling.name in ("h2", "h3"):
             break
-        parts.append(sibling.get_text(" ", strip=True))
+        parts.append(reader_text(sibling))
     return " ".join(parts)
 
 
