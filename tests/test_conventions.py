@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import re
 import struct
 import subprocess
@@ -220,7 +221,7 @@ def git_date(path: Path) -> str | None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+        env={**os.environ, "TZ": "UTC"},  # the plugin's timezone; HOME kept for git's safe.directory
     )
     return result.stdout.strip() or None
 
