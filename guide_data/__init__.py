@@ -32,9 +32,17 @@ KNOWN_PERMISSIONS = (
 # What a client should do with an error: the small set the classifier answers with.
 CLIENT_ACTIONS = ("retry_with_backoff", "retry_after_wait", "fix_then_retry", "do_not_retry", "reauthenticate")
 
-# Where an error reaches the client: the API response, a `failed` message-status webhook, or both.
-ARRIVALS = ("response", "status_webhook", "both")
+# Where an error reaches the client: the API response, a `failed` message-status webhook, or both;
+# or, for media a user sent that Meta could not fetch, with that incoming message (messages[].errors).
+ARRIVALS = ("response", "status_webhook", "both", "incoming_message")
 CONFIDENCE = ("high", "medium", "low")
+
+
+def arrival_ways(row: dict) -> list[str]:
+    """The separate forms an error row arrives in (one example payload each)."""
+    return ["response", "status_webhook"] if row["arrives"] == "both" else [row["arrives"]]
+
+
 # The error reference's tabs, in page order (Meta's page sections plus the families it links to).
 ERROR_CATEGORIES = (
     "authorization",
@@ -90,6 +98,13 @@ TOPICS = (
     "messaging_limits",
     "app_review_mechanics",
     "status_webhooks",
+    "onboarding",
+    "onboarding_failures",
+    "scope_changes",
+    "long_lived_tokens",
+    "business_management",
+    "waba_name",
+    "coexistence",
 )
 
 
@@ -375,6 +390,8 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
                 "subcodes_source": _url,
+                # Why the subcodes are shown when they are not for matching on (WhatsApp endpoints).
+                "subcodes_note": _text,
                 "runtime_messages": _table(
                     {"text": _text, "note": _text, "source": _url, "confidence": {"enum": list(CONFIDENCE)}}
                 ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import guide_data
 import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
 from snippets import graph_errors
 
@@ -43,8 +44,13 @@ ARRIVES_TEXT = {
     "response": "in the API response",
     "status_webhook": "in a failed status webhook",
     "both": "in the response or a failed status webhook",
+    "incoming_message": "with an incoming message, in messages[].errors of the messages webhook",
 }
-WAY_LABEL = {"response": "Example response", "status_webhook": "Example failed status webhook"}
+WAY_LABEL = {
+    "response": "Example response",
+    "status_webhook": "Example failed status webhook",
+    "incoming_message": "Example incoming-message webhook",
+}
 
 
 def decision_for(row: dict) -> graph_errors.Decision:
@@ -122,7 +128,8 @@ def _subcodes(row: dict) -> str:
     for sub in row["subcodes"]:
         decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
         lines.append(f"| {sub['subcode']} | {guide_macros.md_escape(sub['meaning'])} | `{decision.action}` |")
-    return f"\n\nSubcodes ([source](<{row['subcodes_source']}>)):\n\n" + "\n".join(lines)
+    note = f" {guide_macros.md_escape(row['subcodes_note'])}" if "subcodes_note" in row else ""
+    return f"\n\nSubcodes ([source](<{row['subcodes_source']}>)).{note}\n\n" + "\n".join(lines)
 
 
 def _runtime_messages(row: dict) -> str:
@@ -137,9 +144,7 @@ def _runtime_messages(row: dict) -> str:
 
 
 def _examples(row: dict) -> str:
-    ways = {"response": ["response"], "status_webhook": ["status_webhook"], "both": ["response", "status_webhook"]}[
-        row["arrives"]
-    ]
+    ways = guide_data.arrival_ways(row)
     blocks = []
     for way in ways:
         name = f"{EXAMPLES}/{row['code']}.{way}.json"
@@ -164,6 +169,24 @@ def section(row: dict) -> str:
     )
 
 
+def brief(rows: list[dict], code: int, message: str | None = None) -> str:
+    row = next((r for r in rows if r["code"] == code), None)
+    if row is None:  # a typo in a page must stop the build
+        raise KeyError(f"graph_errors has no code {code}")
+    head = f"**Code {code_label(row)}, {guide_macros.md_escape(row['title'])}** (HTTP {http_text(row).split(' (')[0]})."
+    body = guide_macros.md_escape(row["cause"])
+    if message is not None:  # one message of the code: quoted verbatim, with what it means
+        found = [m for m in row.get("runtime_messages", []) if message in m["text"]]
+        if len(found) != 1:
+            raise KeyError(f"code {code}: {len(found)} runtime messages contain {message!r}")
+        m = found[0]
+        head += f"\n\n> {guide_macros.md_escape(m['text'])}"
+        body = f"{guide_macros.md_escape(m['note'])} ([source](<{m['source']}>), {m['confidence']} confidence)"
+    return (
+        f"{head}\n\n{body}\n\n**The complete fix:** [code {code_label(row)} in the Error Reference](graph-api-errors.md#{code})."
+    )
+
+
 def category_sections(rows: list[dict], category: str) -> str:
     label, anchor, intro = CATEGORIES[category]
     selected = [section(row) for row in rows if row["category"] == category]
@@ -181,3 +204,10 @@ def register(env, data: dict) -> None:
     @env.macro
     def error_category(category: str) -> str:
         return category_sections(rows, category)
+
+    @env.macro
+    def error_brief(code: int, message: str | None = None) -> str:
+        """A short, sourced summary of one code for another page: its cause from the YAML, the
+        runtime message containing `message` (verbatim, so site search finds it), and a link to
+        the one complete fix, the code's entry in the Error Reference."""
+        return brief(rows, code, message)

@@ -95,6 +95,17 @@ def register(env, data: dict) -> None:
         return len(operations)
 
     @env.macro
+    def operations_spec_count() -> int:
+        """How many of the map's operations are Meta's OpenAPI spec's own."""
+        return sum(1 for o in operations if o["spec_path"])
+
+    @env.macro
+    def operations_beyond_spec() -> str:
+        """The calls the map adds to the spec, as inline code joined in prose ("a, b and c")."""
+        names = [guide_macros.code(o["op"]) for o in operations if not o["spec_path"]]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    @env.macro
     def operations_stated_count() -> int:
         return sum(1 for o in operations if o["permissions"] != guide_data.NOT_STATED)
 

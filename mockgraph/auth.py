@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from werkzeug.wrappers import Request
 
-from mockgraph import demo
+from mockgraph import demo, permission_messages
 from mockgraph.errors import GraphError
 
 
@@ -60,22 +60,16 @@ def ensure_usable(token, whatsapp: bool) -> None:
 
 def ensure_permission(token, needed: list[str], every: bool = False) -> None:
     """Error 200 when the token has none of the permissions the operation map names (or, with
-    every=True, lacks any one of them)."""
+    every=True, lacks any one of them). The message is Meta's own (mockgraph.permission_messages)."""
     scopes = set(token.scopes) if token else set()
-    if every and set(needed) - scopes:
-        names = " and ".join(sorted(set(needed) - scopes))
-        raise GraphError(200, f"(#200) Requires {names} permission", details=f"Requires {names} permission")
-    if needed and not set(needed) & scopes:
-        names = " or ".join(sorted(needed, reverse=True))
-        # Meta's OpenAPI 403 example: "Requires whatsapp_business_messaging or
-        # whatsapp_business_management permission" (facts §4, code 200).
-        raise GraphError(200, f"(#200) Requires {names} permission", details=f"Requires {names} permission")
+    if (every and set(needed) - scopes) or (needed and not set(needed) & scopes):
+        message = permission_messages.missing_permission(needed, every)
+        raise GraphError(200, message, details=message)
 
 
 def ensure_asset_access(token, waba: str | None, kind: str) -> None:
     """Facts §4: code 200 also when the token's user has no access to the asset."""
     if waba is None or (token and waba in token.wabas):
         return
-    what = {"phone-number-id": "phone number", "waba-id": "WhatsApp Business Account"}.get(kind, kind.removesuffix("-id"))
-    message = f"(#200) Your app doesn't have permission to access this {what}"
-    raise GraphError(200, message, details=message[7:])
+    message = permission_messages.no_asset_access(kind)
+    raise GraphError(200, message, details=message)

@@ -14,7 +14,7 @@ import sys
 from werkzeug.test import Client
 
 import guide_data
-from mockgraph import demo, status_webhooks
+from mockgraph import demo, incoming_errors, status_webhooks
 from mockgraph.app import GraphMock
 
 EXAMPLES_DIR = guide_data.ROOT / "snippets" / "errors"
@@ -27,10 +27,9 @@ def example_name(code: int, way: str) -> str:
 
 
 def ways(row: dict) -> list[str]:
-    """How Meta delivers this code: a response, a status webhook, or one example of each."""
-    return {"response": ["response"], "status_webhook": ["status_webhook"], "both": ["response", "status_webhook"]}[
-        row["arrives"]
-    ]
+    """How Meta delivers this code: a response, a status webhook, one example of each, or an
+    incoming message's webhook."""
+    return guide_data.arrival_ways(row)
 
 
 def send_drill(mock: GraphMock, code: int, way: str):
@@ -49,6 +48,8 @@ def send_drill(mock: GraphMock, code: int, way: str):
 
 def produce(code: int, way: str, data: dict | None = None) -> dict:
     """The payload the mock produces for this code and way of arriving."""
+    if way == "incoming_message":  # no send involved: Meta reports it with a message the user sent
+        return incoming_errors.event(status_webhooks.error_rows(data or guide_data.load())[code], EXAMPLE_TIME)
     recorded: list[dict] = []
     mock = GraphMock(data)
     mock.status_webhooks = status_webhooks.StatusWebhooks(

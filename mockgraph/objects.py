@@ -32,6 +32,7 @@ ID_PATTERNS = {
     "waba-bot-id": r"81\d{13}",
     "business-profile-id": r"82\d{13}",
     "qr-code-id": r"83\d{13}",
+    "extended-credit-id": r"84\d{13}",
 }
 
 # One demo object per kind beyond phones and WABAs: id -> the WABA it belongs to (None: not a WABA asset).
@@ -51,6 +52,7 @@ EXAMPLES = {
     "waba-bot-id": ("810000000000001", demo.OWN_WABA),
     "business-profile-id": ("820000000000001", demo.OWN_WABA),
     "qr-code-id": ("830000000000001", demo.OWN_WABA),
+    "extended-credit-id": ("840000000000001", None),  # the demo partner's credit line
     "app-id": (demo.DEMO_APP.id, None),
     "user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),
 }

@@ -14,7 +14,7 @@ import hmac
 import threading
 from typing import TYPE_CHECKING, Any
 
-from mockgraph import demo
+from mockgraph import demo, long_lived
 from mockgraph.errors import GraphError
 
 if TYPE_CHECKING:  # only for annotations
@@ -85,5 +85,8 @@ def check_recipient(call: Call, digits: str) -> None:
 
 
 def exchange_code(call: Call) -> dict[str, Any]:
-    """The handler of `exchangeEmbeddedSignupCode` (GET /oauth/access_token)."""
+    """The handler of `exchangeEmbeddedSignupCode` (GET /oauth/access_token); the same endpoint
+    also extends a user token (grant_type=fb_exchange_token, mockgraph/long_lived.py)."""
+    if call.request.args.get("grant_type") == "fb_exchange_token":
+        return long_lived.exchange(call)
     return call.mock.onboarding.exchange_code(call.request)

@@ -161,6 +161,12 @@ def check_drill(call: Call, digits: str) -> None:
                 f"(#100) mockgraph drill: code {code} is not in the guide's error table",
                 details="Drill only codes from data/guide.yaml.",
             )
+        if row["arrives"] == "incoming_message":  # no send can produce it: it comes with a user's message
+            raise GraphError(
+                100,
+                f"(#100) mockgraph drill: code {code} arrives with an incoming message, not as the result of a send",
+                details=f"Code {code} arrives with an incoming message (messages[].errors).",
+            )
         if row["arrives"] not in ways:
             raise GraphError(
                 100,

@@ -17,6 +17,7 @@ NOT_FOR_READERS = {
     "pytest", "pytest-examples", "hypothesis", "playwright", "axe-playwright-python", "werkzeug",
     "ruff", "mypy", "pip-tools", "check-jsonschema", "zizmor", "pre-commit", "greenlet", "black",
 }  # fmt: skip
+# beautifulsoup4 is not in that set: mkdocs-llmstxt needs it to turn each built page into Markdown.
 
 
 def pins(name: str) -> dict[str, str]:
@@ -32,6 +33,7 @@ def test_the_docs_set_holds_no_test_browser_lint_or_type_package():
 def test_the_dev_set_adds_the_tools_and_pins_shared_packages_to_the_docs_versions():
     docs, dev = pins("requirements.txt"), pins("requirements-dev.txt")
     assert NOT_FOR_READERS - {"black", "greenlet"} <= set(dev)
+    assert "beautifulsoup4" in dev  # the tests parse built pages with it
     assert {name: dev.get(name) for name in docs} == docs
 
 

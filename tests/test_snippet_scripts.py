@@ -98,15 +98,19 @@ def test_every_snippet_function_defaults_to_metas_host():
     from snippets import (
         doctor,
         exchange_code,
+        extend_user_token,
         graph_call,
         graph_http,
+        register_phone,
         send_from_test_number,
         sender,
+        share_credit_line,
         startup_check,
         subscribe_app,
     )
 
     modules = (graph_http, graph_call, sender, startup_check, doctor, exchange_code, subscribe_app, send_from_test_number)
+    modules += (register_phone, extend_user_token, share_credit_line)
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             parameter = inspect.signature(function).parameters.get("base_url")

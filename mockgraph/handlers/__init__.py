@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockgraph import onboarding
+from mockgraph import credit_lines, onboarding
 from mockgraph.call import Call
 from mockgraph.handlers import assets, media, messages, templates, tokens
 
@@ -25,6 +25,7 @@ HANDLERS: dict[str, Handler] = {
     "debugToken": tokens.debug_token,
     "getUserPermissions": tokens.me_permissions,
     "exchangeEmbeddedSignupCode": onboarding.exchange_code,
+    "shareCreditLine": credit_lines.share,
     "sendMessage": messages.send_message,
     "uploadImage": media.upload,
     "retrieveMediaUrl": media.retrieve_url,

@@ -42,6 +42,8 @@ def healthy(request: Received) -> tuple[int, dict]:
         return 200, {"data": [{"permission": "whatsapp_business_messaging", "status": "granted"}]}
     if path.endswith("/oauth/access_token"):  # an Embedded Signup code exchanged
         return 200, {"access_token": HOSTILE_BUSINESS_TOKEN, "token_type": "bearer"}
+    if request.method == "POST" and path.endswith("/register"):  # a number registered
+        return 200, {"success": True}
     if path.endswith("/subscribed_apps"):
         if request.method == "POST":
             return 200, {"success": True}

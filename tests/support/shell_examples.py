@@ -13,6 +13,7 @@ from mockgraph.onboarding import TEST_PHONE, UNLISTED_RECIPIENT
 from support.paths import SNIPPETS
 
 RESPONSES = SNIPPETS / "responses"
+REGISTRATION_PIN = "246810"  # a demo two-step verification PIN
 TEST_RECIPIENT = "+15550100123"  # 555-01xx numbers are reserved for fiction; this one wrote recently
 # Named situations a response file can add to its name: responses/<script>.<token>.<scenario>.json
 SCENARIOS = {
@@ -32,6 +33,7 @@ def example_env(token_name: str, scenario: str | None = None) -> dict[str, str]:
         "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE,
         "WHATSAPP_WABA_ID": OWN_WABA,
         "WHATSAPP_TEST_RECIPIENT": TEST_RECIPIENT,
+        "WHATSAPP_REGISTRATION_PIN": REGISTRATION_PIN,
         **SCENARIOS.get(scenario, {}),
     }
 
