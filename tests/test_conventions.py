@@ -26,16 +26,6 @@ from support.paths import ROOT
 from support.project import build_site, copy_project
 from support.site_pages import pages, snippet_text
 
-GUIDE_PAGES = [
-    "index.md",
-    "whatsapp-quickstart.md",
-    "whatsapp-permissions-guide.md",
-    "app-review.md",
-    "production-tokens.md",
-    "troubleshooting.md",
-    "glossary.md",
-    "changelog.md",
-]
 REFERENCES = ["graph-api-errors.md", "endpoint-permissions.md"]
 
 
@@ -45,6 +35,8 @@ def mkdocs_config() -> dict:
 
 
 NAV_TITLES = {src: title for item in mkdocs_config()["nav"] for title, src in item.items()}
+# Every page in the nav but the big references is a guide page, in nav order.
+GUIDE_PAGES = [src for src in NAV_TITLES if src not in REFERENCES]
 
 
 def src_of(name: str) -> str:

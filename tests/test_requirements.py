@@ -12,7 +12,6 @@ from support.paths import ROOT
 
 PIN = re.compile(r"^([A-Za-z0-9_.-]+)==(\S+)", re.M)
 # What only contributors and CI need: a reader running `mkdocs serve` must not download these.
-# (beautifulsoup4 is not listed: mkdocs-llmstxt converts each page's HTML with it.)
 NOT_FOR_READERS = {
     "pytest", "pytest-examples", "hypothesis", "playwright", "axe-playwright-python", "werkzeug",
     "ruff", "mypy", "pip-tools", "check-jsonschema", "zizmor", "pre-commit", "greenlet", "black",
