@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import load, pages
+from benchmarks import load, pages, webhooks
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -48,11 +48,23 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), {int(memory) // 1024 // 1024} GiB, Python {platform.python_version()}"
 
 
+def webhook_line(hook: dict) -> str:
+    return (
+        f"webhook receiver        {hook['acks_per_second']:>7} events/s acknowledged ({hook['events']} events, "
+        f"{hook['clients']} clients, hooks {hook['hook_seconds']} s each), p50 {hook['p50_ms']} ms, p99 {hook['p99_ms']} ms; "
+        f"{hook['handled_when_the_last_was_acknowledged']} handled by then"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--skip-suite", action="store_true", help="skip timing the whole test suite (about a minute)")
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "report.json"), help="where to write the report")
+    parser.add_argument("--only-webhooks", action="store_true", help="measure only the webhook receiver's acknowledgements")
     args = parser.parse_args()
+    if args.only_webhooks:
+        print(webhook_line(webhooks.measure()))
+        return 0
 
     report: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,6 +83,7 @@ def main() -> int:
         report["pages"] = pages.measure_site(site, ["", *paths])
     report["mockgraph"] = load.measure()
     report["mockgraph_attacks"] = load.attacks()
+    report["webhook_receiver"] = webhooks.measure()
 
     stock = report["pages"]["stock Material page"]["asset_bytes"]
     ours = {k: v for k, v in report["pages"].items() if k != "stock Material page"}
@@ -85,6 +98,10 @@ def main() -> int:
             "mockgraph_attacks"
         ]["peak_growth_mib"]
         <= 50,
+        f"webhook acknowledgement p99 < 50 ms with 1 s hooks ({report['webhook_receiver']['p99_ms']} ms)": report[
+            "webhook_receiver"
+        ]["p99_ms"]
+        < 50,
     }
 
     print(f"Machine: {report['machine']}\n")
@@ -102,6 +119,7 @@ def main() -> int:
         f"mockgraph under attack  peak memory +{attack['peak_growth_mib']} MiB over {attack['baseline_mib']} MiB; "
         f"chunk attack answered in {attack['chunk_attack_s']} s, 200 MB body in {attack['big_body_s']} s\n"
     )
+    print(webhook_line(report["webhook_receiver"]) + "\n")
     print(
         f"{'page':<30}{'KB':>8}{'assets KB':>11}{'requests':>10}{'3rd-party':>11}{'FCP ms':>9}{'load ms':>9}"
         f"{'4G FCP':>9}{'4G load':>9}"

@@ -353,6 +353,52 @@ SCHEMA: dict[str, Any] = {
                 "sources": {"type": "array", "minItems": 1, "items": _url},
             }
         ),
+        "webhooks": {  # how Meta delivers webhooks: the receiver, the mock and docs/webhooks.md read it
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["max_payload", "redelivery", "fields_source", "fields_confidence", "fields", "facts"],
+            "properties": {
+                "max_payload": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["megabytes", "says", "source", "confidence"],
+                    "properties": {
+                        "megabytes": {"type": "integer", "minimum": 1},
+                        "says": _text,
+                        "source": _meta_url,
+                        "confidence": _confidence,
+                    },
+                },
+                "redelivery": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["days", "says", "source", "confidence"],
+                    "properties": {
+                        "days": {"type": "integer", "minimum": 1},
+                        "says": _text,
+                        "source": _meta_url,
+                        "confidence": _confidence,
+                    },
+                },
+                "fields_source": _meta_url,
+                "fields_confidence": _confidence,
+                "fields": {
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": {"type": "string", "pattern": "^[a-z_]+$"},
+                },
+                "facts": _table(
+                    {
+                        "topic": {"enum": ["delivery", "override"]},
+                        "evidence": {"enum": ["meta", "community"]},
+                        "confidence": _confidence,
+                        "text": _text,
+                        "sources": {"type": "array", "minItems": 1, "items": _url},
+                    }
+                ),
+            },
+        },
         "debug_token_fields": _table({"field": _text, "type": _text, "meaning": _text}),
         "system_user_tokens": _table(
             {"kind": _text, "lifetime": _text, "refresh": _text, "choose_when": _text, "api_parameter": _text}
@@ -506,12 +552,19 @@ def _topic_checks(data: dict) -> list[str]:
     """Evidence must match its sources: Meta facts link Meta's pages; community facts are low
     confidence and link somewhere else (an issue tracker, a forum)."""
     problems = []
-    for i, fact in enumerate(data["topic_facts"]):
+    listed = [(f"topic_facts[{i}]", f) for i, f in enumerate(data["topic_facts"])]
+    listed += [(f"webhooks.facts[{i}]", f) for i, f in enumerate(data.get("webhooks", {}).get("facts", []))]
+    for where, fact in listed:
         on_meta = [url.split("/")[2] in META_HOSTS for url in fact["sources"]]
         if fact["evidence"] == "meta" and not all(on_meta):
-            problems.append(f"topic_facts[{i}]: evidence is meta but a source is not a Meta page")
+            problems.append(f"{where}: evidence is meta but a source is not a Meta page")
         if fact["evidence"] == "community" and (any(on_meta) or fact["confidence"] != "L"):
-            problems.append(f"topic_facts[{i}]: community evidence must link non-Meta sources and have confidence L")
+            problems.append(f"{where}: community evidence must link non-Meta sources and have confidence L")
+    hooks = data.get("webhooks")
+    if hooks and f"{hooks['max_payload']['megabytes']} MB" not in hooks["max_payload"]["says"]:
+        problems.append("webhooks.max_payload: megabytes differs from the figure Meta's quote (says) gives")
+    if hooks and f"{hooks['redelivery']['days']} days" not in hooks["redelivery"]["says"]:
+        problems.append("webhooks.redelivery: days differs from the figure Meta's quote (says) gives")
     ids = [d["id"] for d in data["dated_statements"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"dated_statements: id {dup!r} is listed more than once")

@@ -18,6 +18,7 @@ import guide_data
 from guide_macros import conventions, guide_topics
 from guide_macros import errors as error_macros
 from guide_macros import operations as operations_macros
+from guide_macros import webhooks as webhooks_macros
 
 if TYPE_CHECKING:
     from mkdocs_macros.plugin import MacrosPlugin
@@ -85,6 +86,7 @@ def define_env(env: MacrosPlugin) -> None:
     guide_topics.register(env, data)  # sourced statements: topics, dated statements, App Review, token paths
     operations_macros.register(env, data)  # the operation -> permission reference (endpoint-permissions.md)
     conventions.register(env, data)  # glossary, changelog, moved-anchor pointers
+    webhooks_macros.register(env, data)  # Meta's webhook delivery facts (webhooks.md)
 
     by_op = {o["op"]: o for o in data["operations"]}  # guide_data checks every listed endpoint has an entry
 

@@ -15,7 +15,9 @@ Error drills let a reader (and the tests) make the mock produce any code in data
 
 Where the status webhooks go: ``GraphMock.status_webhooks = StatusWebhooks(url)`` in code, or the
 ``MOCKGRAPH_STATUS_WEBHOOK_URL`` environment variable for ``python -m mockgraph``. Deliveries are
-signed with the demo app's secret (X-Hub-Signature-256), like webhooks.deliver.
+signed with the demo app's secret (X-Hub-Signature-256), like webhooks.deliver. From the
+environment, a delivery not answered with 200 is retried as Meta does (webhooks.RetryPolicy,
+compressed by MOCKGRAPH_WEBHOOK_TIMESCALE); in code, pass `retry=` (default: one try each).
 """
 
 from __future__ import annotations
@@ -61,8 +63,10 @@ class StatusWebhooks:
         clock: Callable[[], float] = time.time,
         transport: Transport = _post,
         background: bool = True,
+        retry: webhooks.RetryPolicy | None = None,
     ):
         self.url, self.app_secret, self.clock, self.transport, self.background = url, app_secret, clock, transport, background
+        self.retry = retry  # None: one try each (tests); python -m mockgraph retries as Meta does (webhooks.RetryPolicy)
         self.deliveries: list[tuple[dict, Any]] = []  # (payload, what the transport returned or the error's type)
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -78,12 +82,18 @@ class StatusWebhooks:
 
     def _deliver(self, payloads: list[dict]) -> None:
         for payload in payloads:
-            try:
-                outcome = self.transport(self.url, payload, self.app_secret)
-            except Exception as exc:  # an unreachable receiver must not break the mock
-                outcome = type(exc).__name__
-            with self._lock:
-                self.deliveries.append((payload, outcome))
+            delays = self.retry.delays() if self.retry else iter(())
+            while True:
+                try:
+                    outcome = self.transport(self.url, payload, self.app_secret)
+                except Exception as exc:  # an unreachable receiver must not break the mock
+                    outcome = type(exc).__name__
+                with self._lock:
+                    self.deliveries.append((payload, outcome))
+                delay = next(delays, None) if outcome != 200 else None  # Meta: retried until a 200
+                if delay is None:
+                    break
+                time.sleep(delay)
 
     def wait(self, timeout: float = 5) -> bool:
         """Block until every scheduled delivery is done; False if some are still running."""
@@ -139,7 +149,9 @@ def channel(mock) -> StatusWebhooks | None:
     """The mock's status webhook destination, if any (set in code, or from the environment)."""
     configured = getattr(mock, "status_webhooks", None)
     if configured is None and os.environ.get(URL_VARIABLE):
-        configured = mock.status_webhooks = StatusWebhooks(os.environ[URL_VARIABLE])
+        configured = mock.status_webhooks = StatusWebhooks(
+            os.environ[URL_VARIABLE], retry=webhooks.RetryPolicy.from_environment()
+        )
     return configured
 
 

@@ -1,65 +1,68 @@
-"""A WhatsApp webhook endpoint fit for the internet. Standard library only; put it behind HTTPS.
+"""A WhatsApp webhook endpoint fit for the internet: verify, store durably, answer 200, then handle.
+Standard library only; put it behind HTTPS.
 
-    WHATSAPP_VERIFY_TOKEN=... META_APP_SECRET=... python webhook_receiver.py 8080
+    WHATSAPP_VERIFY_TOKEN=... META_APP_SECRET=... python webhook_receiver.py 8080 [--inbox PATH]
+    python webhook_receiver.py --inbox PATH --dead-letters          # list them, one JSON line each
+    python webhook_receiver.py --inbox PATH --replay KEY [KEY...]   # or --replay-all
 
-Public API (copy graph_errors.py and graph_error_actions.json beside this file):
-
-    server = make_server(port, verify_token, app_secret,
-                         on_message=print_message, on_status=print_status, host="")
-    server.serve_forever()
-
-- on_message(message: dict) is called for every entry[].changes[].value.messages[] item.
-- on_status(status: dict, decision: graph_errors.Decision | None) is called for every
-  entry[].changes[].value.statuses[] item (sent, delivered, read, failed...). For a `failed`
-  status, `decision` is graph_errors.classify(status["errors"][0]): what to do about the failure.
-  For the other statuses it is None. No status is dropped.
+Copy these files together: webhook_receiver.py, webhook_events.py (keys), webhook_inbox.py (the
+SQLite inbox), webhook_worker.py (hooks, retries), graph_errors.py and graph_error_actions.json.
+`--inbox postgresql://...` uses webhook_inbox_pg.py instead (needs psycopg 3): several receivers
+can then share one inbox.
 
 What it does with each request, in this order:
 
 1. A GET is Meta's verification request: the challenge is echoed only for our verify token.
-2. A POST larger than MAX_BODY (1 MB) is refused with 413 before its body is read (by its
-   Content-Length, or while reading a chunked body); a POST with neither gets 411.
+2. A POST larger than MAX_BODY (Meta: payloads "can be up to 3 MB") is refused with 413 before its
+   body is read (by its Content-Length, or while reading a chunked body); one with neither gets 411.
 3. The X-Hub-Signature-256 header is checked over the raw body (403 if it does not match).
 4. A signed event that is not JSON, or lacks the fields read here, gets 400 and is logged
    without its content (events carry customers' phone numbers and messages).
-5. The handlers run; only when all of them returned is the event acknowledged with 200. A handler
-   that raises gets 500, so Meta delivers the event again: make handlers idempotent (use the
-   message or status `id` to skip what you already handled).
+5. The raw body and its events (webhook_events.parse_event) are appended to the inbox and
+   committed to disk; only then the answer is 200, however long the hooks take. If the inbox
+   cannot store it, the answer is 503 and Meta delivers it again.
+6. Workers hand each event to its hook once per key (webhook_worker.py); a field without a hook
+   is logged once by name ("unhandled webhook field").
 
 Each connection must deliver its request within REQUEST_DEADLINE (10 s); at most MAX_CONNECTIONS
 (32) are served at once and more get 503 at once, so idle or slow clients cannot exhaust threads
-or memory.
+or memory. SIGTERM stops accepting, lets each worker finish its event, flushes and exits 0.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import hmac
 import json
 import logging
 import os
 import re
+import signal
 import socket
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 try:  # imported as a package module (python -m snippets.webhook_receiver, or from your code)
-    from . import graph_errors
-except ImportError:  # run as a script beside graph_errors.py (python webhook_receiver.py)
-    import graph_errors  # type: ignore[no-redef,import-not-found]
+    from .webhook_events import MalformedEvent, parse_event
+    from .webhook_inbox import SQLiteInbox, default_path
+    from .webhook_worker import Hooks, Inbox, Workers
+except ImportError:  # run as a script beside the other files (python webhook_receiver.py)
+    from webhook_events import MalformedEvent, parse_event  # type: ignore[no-redef,import-not-found]
+    from webhook_inbox import SQLiteInbox, default_path  # type: ignore[no-redef,import-not-found]
+    from webhook_worker import Hooks, Inbox, Workers  # type: ignore[no-redef,import-not-found]
 
-MAX_BODY = 1_000_000  # bytes; Meta's notifications are a few kilobytes
+# Meta: "Webhook payloads can be up to 3 MB" (data/guide.yaml, webhooks.max_payload). 3 MiB, so
+# that either reading of "MB" fits.
+MAX_BODY = 3 * 1024 * 1024
 REQUEST_DEADLINE = 10.0  # seconds for a client to send its whole request
 MAX_CONNECTIONS = 32
 
 log = logging.getLogger("webhook_receiver")
-
-MessageHandler = Callable[[dict[str, Any]], None]
-StatusHandler = Callable[[dict[str, Any], "graph_errors.Decision | None"], None]
 
 
 def subscription_challenge(query: str, verify_token: str) -> str | None:
@@ -79,64 +82,6 @@ def signature_is_valid(body: bytes, header: str | None, app_secret: str) -> bool
     return hmac.compare_digest(expected.encode(), (header or "").encode())
 
 
-class MalformedEvent(ValueError):
-    """A signed event without the shape this receiver reads. The text names the field, never its content."""
-
-
-def _items(value: dict[str, Any], key: str, where: str, required: tuple[str, ...]) -> list[dict[str, Any]]:
-    items = value.get(key, [])
-    if not isinstance(items, list):
-        raise MalformedEvent(f"{where}.{key} is not a list")
-    for index, item in enumerate(items):
-        if not isinstance(item, dict) or not all(isinstance(item.get(field), str) for field in required):
-            raise MalformedEvent(f"{where}.{key}[{index}] lacks {' or '.join(required)}")
-    return items
-
-
-def parse_event(payload: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The (messages, statuses) of a notification, every item checked before any handler runs."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("entry"), list):
-        raise MalformedEvent("the event has no entry list")
-    messages: list[dict[str, Any]] = []
-    statuses: list[dict[str, Any]] = []
-    for e, entry in enumerate(payload["entry"]):
-        changes = entry.get("changes") if isinstance(entry, dict) else None
-        if not isinstance(changes, list):
-            raise MalformedEvent(f"entry[{e}] has no changes list")
-        for c, change in enumerate(changes):
-            value = change.get("value") if isinstance(change, dict) else None
-            if not isinstance(value, dict):
-                raise MalformedEvent(f"entry[{e}].changes[{c}] has no value object")
-            where = f"entry[{e}].changes[{c}].value"
-            found = _items(value, "messages", where, ("id", "type")), _items(value, "statuses", where, ("id", "status"))
-            messages += found[0]
-            statuses += found[1]
-            if not any(found):
-                log.info("event field %r carries no messages or statuses; not handled here", change.get("field"))
-    return messages, statuses
-
-
-def status_decision(status: dict[str, Any]) -> graph_errors.Decision | None:
-    """For a `failed` status, what graph_errors says to do about its first error; None otherwise."""
-    if status["status"] != "failed":
-        return None
-    errors = status.get("errors")
-    return graph_errors.classify(errors[0] if isinstance(errors, list) and errors else None)
-
-
-def print_message(message: dict[str, Any]) -> None:
-    """The default on_message: one line per message, without the customer's number or text."""
-    print(f"message {message['id']}: {message['type']}")
-
-
-def print_status(status: dict[str, Any], decision: graph_errors.Decision | None) -> None:
-    """The default on_status. Replace it to update your records; a `failed` one says what to do."""
-    line = f"status {status['id']}: {status['status']}"
-    if decision is not None:
-        line += f" (code {decision.code}: {decision.action})"
-    print(line)
-
-
 class WebhookServer(ThreadingHTTPServer):
     """A ThreadingHTTPServer with a cap on concurrent connections and a per-request deadline."""
 
@@ -148,21 +93,22 @@ class WebhookServer(ThreadingHTTPServer):
         address: tuple[str, int],
         verify_token: str,
         app_secret: str,
-        on_message: MessageHandler,
-        on_status: StatusHandler,
+        inbox: Inbox,
+        workers: Workers,
         max_body: int = MAX_BODY,
         max_connections: int = MAX_CONNECTIONS,
         request_deadline: float = REQUEST_DEADLINE,
     ) -> None:
         super().__init__(address, WebhookHandler)
         self.verify_token, self.app_secret = verify_token, app_secret
-        self.on_message, self.on_status = on_message, on_status
+        self.inbox, self.workers = inbox, workers
         self.max_body, self.request_deadline = max_body, request_deadline
         self._slots = threading.BoundedSemaphore(max_connections)
         self._reading: dict[socket.socket, float] = {}  # connections still sending, and their deadlines
         self._lock = threading.Lock()
         self._closed = threading.Event()
         threading.Thread(target=self._reap, name="webhook-reaper", daemon=True).start()
+        workers.start()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):  # full: refuse now instead of queueing threads
@@ -211,8 +157,11 @@ class WebhookServer(ThreadingHTTPServer):
                     pass
 
     def server_close(self) -> None:
+        """Stop listening, let each worker finish the event it holds, close the inbox."""
         self._closed.set()
         super().server_close()
+        self.workers.stop()
+        self.inbox.close()
 
 
 class WebhookHandler(BaseHTTPRequestHandler):
@@ -227,6 +176,7 @@ class WebhookHandler(BaseHTTPRequestHandler):
         self.server.request_read(self.request)
         self._reply(200 if challenge is not None else 403, challenge or "verify token mismatch")
 
+    # --8<-- [start:acknowledge]
     def do_POST(self) -> None:
         body = self._read_body()
         self.server.request_read(self.request)
@@ -236,22 +186,26 @@ class WebhookHandler(BaseHTTPRequestHandler):
             self._reply(403, "bad signature")
             return
         try:
-            messages, statuses = parse_event(json.loads(body))
+            events = parse_event(json.loads(body))
         except (ValueError, RecursionError) as exc:  # MalformedEvent, or not JSON
             reason = str(exc) if isinstance(exc, MalformedEvent) else "not JSON"
             log.warning("refused a signed event: %s", reason)  # the reason, never the content
             self._reply(400, "malformed event")
             return
+        if self.server.workers.hooks.on_change is None:  # no hook for other fields: say so, store nothing
+            for field in sorted({e.field for e in events if e.kind == e.field}):
+                log.info("unhandled webhook field %r: acknowledged, not stored (set on_change to handle it)", field)
+            events = [e for e in events if e.kind != e.field]
         try:
-            for message in messages:
-                self.server.on_message(message)
-            for status in statuses:
-                self.server.on_status(status, status_decision(status))
-        except Exception as exc:  # noqa: BLE001 - any handler failure must make Meta redeliver
-            log.error("a handler failed (%s); answered 500 so that Meta delivers the event again", type(exc).__name__)
-            self._reply(500, "handler failed")
+            self.server.inbox.append(body, events)
+        except Exception as exc:  # noqa: BLE001 - not stored means not acknowledged: Meta delivers it again
+            log.error("could not store an event (%s); answered 503", type(exc).__name__)
+            self._reply(503, "try again")
             return
+        self.server.workers.wake()
         self._reply(200, "ok")
+
+    # --8<-- [end:acknowledge]
 
     def _read_body(self) -> bytes | None:
         """The raw body, or None after answering 411/413/400. Nothing over max_body is ever read."""
@@ -329,23 +283,74 @@ def make_server(
     port: int,
     verify_token: str,
     app_secret: str,
-    on_message: MessageHandler = print_message,
-    on_status: StatusHandler = print_status,
+    hooks: Hooks | None = None,
+    *,
+    inbox: Inbox | str | None = None,
+    workers: int = 4,
     host: str = "",
     max_body: int = MAX_BODY,
     max_connections: int = MAX_CONNECTIONS,
     request_deadline: float = REQUEST_DEADLINE,
+    **worker_options: Any,
 ) -> WebhookServer:
-    """A server ready for serve_forever() (port 0: a free port, see server.server_address)."""
-    return WebhookServer(
-        (host, port), verify_token, app_secret, on_message, on_status, max_body, max_connections, request_deadline
-    )
+    """A server ready for serve_forever() (port 0: a free port, see server.server_address), its
+    workers running. `inbox`: an inbox object, a SQLite path (default ./webhook-inbox.sqlite3) or a
+    postgresql:// DSN. worker_options: max_tries, retry_base, report (see webhook_worker.Workers)."""
+    store = open_inbox(inbox)
+    pool = Workers(store, hooks or Hooks(), workers, **worker_options)
+    return WebhookServer((host, port), verify_token, app_secret, store, pool, max_body, max_connections, request_deadline)
+
+
+def open_inbox(inbox: Inbox | str | None, *, lock: bool = True) -> Inbox:
+    if inbox is None or isinstance(inbox, str):
+        where = inbox or default_path()
+        if where.startswith(("postgresql://", "postgres://")):
+            try:
+                from .webhook_inbox_pg import PostgresInbox
+            except ImportError:
+                from webhook_inbox_pg import PostgresInbox  # type: ignore[no-redef,import-not-found]
+            return PostgresInbox(where)
+        return SQLiteInbox(where, lock=lock)
+    return inbox
+
+
+def main(argv: list[str], verify_token: str | None, app_secret: str | None) -> int:
+    """The command line; the credentials come from the environment (see the __main__ block)."""
+    parser = argparse.ArgumentParser(description="Receive WhatsApp webhooks into a durable inbox, then handle them.")
+    parser.add_argument("port", nargs="?", type=int, default=8080)
+    parser.add_argument("--inbox", help="SQLite file (default ./webhook-inbox.sqlite3) or a postgresql:// DSN")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--dead-letters", action="store_true", help="list dead letters (one JSON line each) and exit")
+    parser.add_argument("--replay", nargs="+", metavar="KEY", help="make these dead letters due again and exit")
+    parser.add_argument("--replay-all", action="store_true", help="make every dead letter due again and exit")
+    args = parser.parse_args(argv)
+    if args.dead_letters or args.replay or args.replay_all:  # beside a running receiver: no lock taken
+        store = open_inbox(args.inbox, lock=False)
+        if args.dead_letters:
+            for letter in store.dead_letters():
+                print(json.dumps(letter), flush=True)
+        else:
+            print(f"{store.replay(None if args.replay_all else args.replay)} dead letters due again", flush=True)
+        store.close()
+        return 0
+    missing = [name for name, value in (("WHATSAPP_VERIFY_TOKEN", verify_token), ("META_APP_SECRET", app_secret)) if not value]
+    if missing or not verify_token or not app_secret:
+        raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    # on_change set: every field is stored and reported; replace the hooks with your own code.
+    hooks = Hooks(on_change=lambda field, value: None)
+    server = make_server(args.port, verify_token, app_secret, hooks, inbox=args.inbox, workers=args.workers)
+    # SIGTERM (systemd, Docker): stop accepting, finish what the workers hold, flush, exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    log.info("listening on port %d", server.server_address[1])
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    server.server_close()
+    sys.stdout.flush()
+    return 0
 
 
 if __name__ == "__main__":
-    missing = [name for name in ("WHATSAPP_VERIFY_TOKEN", "META_APP_SECRET") if not os.environ.get(name)]
-    if missing:
-        raise SystemExit(f"Set {', '.join(missing)} in the environment first (never in code).")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8080
-    make_server(port, os.environ["WHATSAPP_VERIFY_TOKEN"], os.environ["META_APP_SECRET"]).serve_forever()
+    sys.exit(main(sys.argv[1:], os.environ.get("WHATSAPP_VERIFY_TOKEN"), os.environ.get("META_APP_SECRET")))

@@ -122,3 +122,11 @@ def pytest_collection_modifyitems(config, items):
     if live:
         config.hook.pytest_deselected(items=live)
         items[:] = [item for item in items if not item.get_closest_marker("live")]
+
+
+@pytest.fixture
+def postgres_dsn():
+    """A fresh, empty PostgreSQL database (tests/support/postgres.py says what to set)."""
+    from support.postgres import database
+
+    yield from database()

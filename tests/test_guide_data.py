@@ -39,8 +39,19 @@ def test_the_data_file_loads_and_pins_a_released_version(guide):
         (lambda d: d.update(last_verified="last week"), "last_verified", "YYYY-MM-DD"),
         (lambda d: d["graph_api"].update(pinned_version="v99.0"), "graph_api.pinned_version", "not in graph_api.versions"),
         (lambda d: d["permissions"][0]["endpoints"].append("FETCH /{waba-id}"), "permissions[0].endpoints[2]", "does not match"),
+        (lambda d: d["webhooks"]["max_payload"].update(megabytes=1), "webhooks.max_payload", "differs from the figure"),
+        (lambda d: d["webhooks"]["facts"][0].update(sources=["https://example.com/"]), "webhooks.facts[0]", "not a Meta page"),
     ],
-    ids=["missing-key", "wrong-type", "unknown-permission", "bad-date", "unlisted-pin", "bad-endpoint"],
+    ids=[
+        "missing-key",
+        "wrong-type",
+        "unknown-permission",
+        "bad-date",
+        "unlisted-pin",
+        "bad-endpoint",
+        "cap-vs-quote",
+        "fact-source",
+    ],
 )
 def test_a_broken_data_file_fails_with_a_message_naming_file_key_and_problem(tmp_path, guide, mutate, key_path, problem):
     path = write_broken(tmp_path, guide, mutate)

@@ -27,8 +27,8 @@ SERVER = f"""
 import logging, sys
 from snippets import webhook_receiver
 logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-server = webhook_receiver.make_server(0, {VERIFY_TOKEN!r}, {DEMO_APP.secret!r}, on_message=lambda m: None,
-    on_status=lambda s, d: None, host="127.0.0.1", request_deadline={DEADLINE}, max_connections={MAX_CONNECTIONS})
+server = webhook_receiver.make_server(0, {VERIFY_TOKEN!r}, {DEMO_APP.secret!r}, inbox=sys.argv[1],
+    host="127.0.0.1", request_deadline={DEADLINE}, max_connections={MAX_CONNECTIONS}, report=lambda event: None)
 print(server.server_address[1], flush=True)
 server.serve_forever()
 """
@@ -56,9 +56,13 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(tmp_path):
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", SERVER, str(tmp_path / "inbox.sqlite3")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         port = int(process.stdout.readline())
@@ -97,9 +101,10 @@ EVENT = json.dumps(webhooks.text_message_event("Hello")).encode()
 # attack name -> (request bytes, the status the receiver must answer)
 ATTACKS = {
     "content-length-100-MB": (b"POST /webhook HTTP/1.1\r\nContent-Length: 100000000\r\n\r\n" + b"x" * 256_000, "413"),
+    "content-length-one-over-3-MiB": (b"POST /webhook HTTP/1.1\r\nContent-Length: 3145729\r\n\r\n{", "413"),
     "content-length-10-to-the-12": (b"POST /webhook HTTP/1.1\r\nContent-Length: 1000000000000\r\n\r\n{", "413"),
     "chunked-over-the-cap": (
-        b"POST /webhook HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + (b"10000\r\n" + b"x" * 0x10000 + b"\r\n") * 17,
+        b"POST /webhook HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + (b"10000\r\n" + b"x" * 0x10000 + b"\r\n") * 49,
         "413",
     ),
     "expect-100-continue-oversize": (b"POST /webhook HTTP/1.1\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n", "413"),

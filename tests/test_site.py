@@ -384,6 +384,13 @@ def test_every_topic_statement_links_its_sources_and_labels_community_evidence(s
     facts_by_topic: dict[str, list[dict]] = {}
     for fact in guide["topic_facts"]:
         facts_by_topic.setdefault(fact["topic"], []).append(fact)
+    hooks = guide["webhooks"]  # webhooks.md: Meta's two quoted figures, then the delivery facts
+    quoted = [
+        {"sources": [q["source"]], "evidence": "meta", "text": q["says"]} for q in (hooks["max_payload"], hooks["redelivery"])
+    ]
+    facts_by_topic["webhooks-delivery"] = quoted
+    for fact in hooks["facts"]:
+        facts_by_topic.setdefault(f"webhooks-{fact['topic']}", []).append(fact)
     rendered: dict = {}
     for name, soup in pages(site).items():
         for listing in soup.select("ul.facts"):

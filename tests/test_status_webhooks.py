@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -17,6 +18,7 @@ import guide_data
 from mockgraph import DEMO_APP, error_examples, serve, status_webhooks, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
 from snippets import graph_errors, on_status, sender, webhook_receiver
+from snippets.webhook_worker import Hooks
 from support.graph_schemas import ERROR_ENVELOPE
 from support.openapi import SPEC_URI
 
@@ -226,6 +228,9 @@ def run_round_trip(guide, server, url: str, caplog) -> None:
         assert running.app.status_webhooks.wait()  # type: ignore[attr-defined]
         (delivery,) = running.app.status_webhooks.deliveries  # type: ignore[attr-defined]
         assert delivery[1] == 200, "the receiver refused the signed status webhook"
+        handled_by = time.monotonic() + 5  # the receiver acknowledges first; its worker handles the event next
+        while not [r for r in caplog.records if r.name == "whatsapp.status"] and time.monotonic() < handled_by:
+            time.sleep(0.02)
     finally:
         running.stop()
         server.shutdown()
@@ -236,8 +241,9 @@ def run_round_trip(guide, server, url: str, caplog) -> None:
     assert answer["messages"][0]["id"] in message and str(row["code"]) in message and row["wait"] in message
 
 
-def test_round_trip_through_the_webhook_receiver_snippets_on_status_api(guide, caplog):
+def test_round_trip_through_the_webhook_receiver_snippets_on_status_api(guide, caplog, tmp_path):
+    hooks = Hooks(on_status=on_status.handle_status)
     server = webhook_receiver.make_server(
-        0, VERIFY_TOKEN, DEMO_APP.secret, on_message=lambda *_: None, on_status=on_status.handle_status, host="127.0.0.1"
+        0, VERIFY_TOKEN, DEMO_APP.secret, hooks, inbox=str(tmp_path / "inbox.sqlite3"), host="127.0.0.1", report=lambda e: None
     )
     run_round_trip(guide, server, f"http://127.0.0.1:{server.server_address[1]}/webhook", caplog)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
+import textwrap
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -26,7 +27,7 @@ def snippet_text(path: Path, section: str | None = None) -> str:
         start = re.search(rf"^[ \t]*#[ \t]*--8<--[ \t]*\[start:{section}\][ \t]*\n", text, re.M)
         end = re.search(rf"^[ \t]*#[ \t]*--8<--[ \t]*\[end:{section}\]", text, re.M)
         assert start and end, f"{path.name} has no section {section!r}"
-        text = text[start.end() : end.start()]
+        text = textwrap.dedent(text[start.end() : end.start()])  # mkdocs.yml: dedent_subsections
     return SECTION_MARKER.sub("", text)
 
 
