@@ -1,7 +1,8 @@
 """mockgraph under load and under attack, measured over real HTTP.
 
 Throughput: client processes (so they do not share the mock's GIL) with keep-alive connections,
-each sending GET /{waba-id}; reports requests per second and p50/p99 latency. Attacks: the mock
+each sending GET /{waba-id} (a read) or a text message (a send); reports requests per second and
+p50/p99 latency. Start-up: from `python -m mockgraph` to its first answer. Attacks: the mock
 runs as `python -m mockgraph` in its own process; its peak resident memory (VmHWM) is read before
 and after a chunked-body attack and a 200 MB body, the two that used to grow it without limit.
 """
@@ -9,6 +10,7 @@ and after a chunked-body attack and a 200 MB body, the two that used to grow it 
 from __future__ import annotations
 
 import http.client
+import json
 import multiprocessing
 import socket
 import subprocess
@@ -17,17 +19,26 @@ import time
 from pathlib import Path
 
 import guide_data
-from mockgraph import serve, token_value
-from mockgraph.demo import OWN_PHONE, OWN_WABA
+from mockgraph import GraphMock, serve, token_value
+from mockgraph.demo import OWN_PHONE, OWN_WABA, RECENT_WRITERS
+
+SEND_BODY = json.dumps(
+    {"messaging_product": "whatsapp", "to": "+" + sorted(RECENT_WRITERS)[0], "type": "text", "text": {"body": "Hi"}}
+)
 
 
-def _client(port: int, version: str, count: int, results) -> None:
+def _client(port: int, version: str, kind: str, count: int, results) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Authorization": f"Bearer {token_value('healthy')}"}
+    if kind == "send":
+        method, path, body = "POST", f"/{version}/{OWN_PHONE}/messages", SEND_BODY
+        headers["Content-Type"] = "application/json"
+    else:
+        method, path, body = "GET", f"/{version}/{OWN_WABA}", None
     latencies = []
     for _ in range(count):
         start = time.perf_counter()
-        connection.request("GET", f"/{version}/{OWN_WABA}", headers=headers)
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         if response.status != 200:
@@ -36,14 +47,16 @@ def _client(port: int, version: str, count: int, results) -> None:
     results.put(latencies)
 
 
-def measure(processes: int = 4, requests_each: int = 1500) -> dict:
-    """Requests per second and p50/p99 latency for GET /{waba-id} over keep-alive connections."""
-    running = serve(quiet=True)
+def measure(kind: str = "read", processes: int = 4, requests_each: int = 1500) -> dict:
+    """Requests per second and p50/p99 latency over keep-alive connections, one per client process:
+    kind "read" is GET /{waba-id}, "send" a text message (POST /{phone-number-id}/messages, validated
+    against the spec's schema). The send limits are lifted: this measures the mock, not Meta's 80 msg/s."""
+    running = serve(GraphMock(throughput_mps=10**9, pair_limit=10**9), quiet=True)
     version = guide_data.pinned_version()
     try:
         results: multiprocessing.Queue = multiprocessing.Queue()
         workers = [
-            multiprocessing.Process(target=_client, args=(running.port, version, requests_each, results))
+            multiprocessing.Process(target=_client, args=(running.port, version, kind, requests_each, results))
             for _ in range(processes)
         ]
         start = time.perf_counter()
@@ -56,11 +69,39 @@ def measure(processes: int = 4, requests_each: int = 1500) -> dict:
     finally:
         running.stop()
     return {
+        "kind": kind,
         "requests": len(latencies),
         "connections": processes,
         "requests_per_second": round(len(latencies) / elapsed),
         "p50_ms": round(latencies[len(latencies) // 2] * 1000, 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
+    }
+
+
+def startup(runs: int = 5) -> dict:
+    """Seconds from `python -m mockgraph --port 0` to its first answered request (median of runs),
+    and the in-process GraphMock() construction time."""
+    version = guide_data.pinned_version()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockgraph", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        try:
+            port = int(process.stdout.readline().split(" at ")[1].split()[0].rsplit(":", 1)[1])  # type: ignore[union-attr]
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", f"/{version}/{OWN_WABA}", headers={"Authorization": f"Bearer {token_value('healthy')}"})
+            connection.getresponse().read()
+            times.append(time.perf_counter() - start)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    start = time.perf_counter()
+    GraphMock()
+    return {
+        "process_to_first_answer_s": round(sorted(times)[len(times) // 2], 2),
+        "app_construct_s": round(time.perf_counter() - start, 3),
     }
 
 

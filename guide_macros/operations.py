@@ -27,7 +27,7 @@ GROUP_TITLES = {
     "tokens": "Tokens",
 }
 CONFIDENCE = {"H": "high", "M": "medium", "L": "low"}
-MOCK = {"simulated": "Simulated", "enforced": "Permission enforced", "not a Graph call": "Not a Graph call"}
+MOCK = {"simulated": "Simulated", "from spec": "Answered from Meta's spec", "not a Graph call": "Not a Graph call"}
 
 
 def anchor(operation: dict) -> str:

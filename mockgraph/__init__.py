@@ -3,7 +3,8 @@
     data/guide.yaml --(operation map, versions, error codes)--> mockgraph
 
 The operation map (`operations:`) gives the routing table (mockgraph.routing) and the permission
-each call needs; mockgraph.handlers answers the operations marked `mock: simulated`.
+each call needs; mockgraph.handlers answers the operations marked `mock: simulated`, mockgraph.spec
+every other one from Meta's spec.
 
 Run it: ``python -m mockgraph --port 8765``. Use it from tests: :func:`serve` starts it on a
 free port in a background thread and returns the running server.

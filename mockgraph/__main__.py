@@ -1,4 +1,5 @@
-"""python -m mockgraph [--port N] [--require-appsecret-proof] [--lenient] | --list-tokens"""
+"""python -m mockgraph [--port N] [--require-appsecret-proof] [--lenient] | --list-tokens | --list-ids
+python -m mockgraph doctor [--demo-token NAME] [--json]"""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ from mockgraph.demo import DEMO_APP, DEMO_TOKENS, token_value
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mockgraph", description="A local Graph API for the guide's examples.")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["doctor"]:  # the token doctor against this mock (mockgraph/doctor_demo.py)
+        from mockgraph.doctor_demo import main as demo_doctor
+
+        return demo_doctor(argv[1:])
+    parser = argparse.ArgumentParser(prog="mockgraph", description="A local Graph API for the guide's examples.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--list-tokens", action="store_true", help="print NAME<TAB>TOKEN<TAB>what it is, and exit")
+    parser.add_argument("--list-ids", action="store_true", help="print NAME<TAB>ID of every demo object, and exit")
     parser.add_argument(
         "--require-appsecret-proof",
         action="store_true",
@@ -27,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_tokens:
         for name, token in DEMO_TOKENS.items():
             print(f"{name}\t{token_value(name)}\t{token.about}")
+        return 0
+
+    if args.list_ids:
+        from mockgraph.objects import demo_ids
+
+        for name, object_id in demo_ids().items():
+            print(f"{name}\t{object_id}")
         return 0
 
     from mockgraph.server import serve  # imported late: --list-tokens needs no server
@@ -50,5 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """The `mockgraph` command (pyproject.toml [project.scripts])."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    cli()

@@ -21,11 +21,12 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request
 
 import guide_data
-from mockgraph import demo, onboarding, status_webhooks, webhooks
+from mockgraph import demo, onboarding, spec, status_webhooks, webhooks
 from mockgraph.auth import Tokens, ensure_asset_access, ensure_permission, ensure_usable
-from mockgraph.call import Call
-from mockgraph.errors import GraphError, bad_request, envelope, not_simulated, trace_id, unsupported
+from mockgraph.call import Call, Raw
+from mockgraph.errors import GraphError, bad_request, envelope, trace_id, unsupported
 from mockgraph.handlers import HANDLERS
+from mockgraph.handlers.world import World
 from mockgraph.limits import MAX_BODY, SendLimits, parse_json, read_body
 from mockgraph.objects import Objects
 from mockgraph.routing import build
@@ -35,6 +36,11 @@ __all__ = ["MAX_BODY", "GraphError", "GraphMock"]
 VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)?$")
 # Operations that take no access token: the app proves itself with its secret in the query.
 CLIENT_CREDENTIALS = {"exchangeEmbeddedSignupCode"}
+
+
+def _number(version: str) -> tuple[int, ...]:
+    """v2.12 -> (2, 12): versions compare by number, not as text (v9.0 is older than v18.0)."""
+    return tuple(int(part) for part in version.lstrip("v").split("."))
 
 
 class GraphMock:
@@ -63,13 +69,15 @@ class GraphMock:
         self.pinned = self.data["graph_api"]["pinned_version"]
         self.operations = {o["id"]: o for o in self.data["operations"]}
         self.objects = Objects()
-        self.routes = build(self.data["operations"], HANDLERS, self.objects)  # fails loudly on a mismatch
+        # Fails loudly when the map, the hand-written handlers and the spec's answers disagree.
+        self.routes = build(self.data["operations"], HANDLERS, self.objects, frozenset(spec.operations()))
         self._adapter = self.routes.bind("graph.facebook.com")
         self.tokens = Tokens(extra_tokens)
         self.send_limits = SendLimits(throughput_mps, pair_limit, pair_window)
         # Mutable demo state, per mock: templates, uploads, registrations, profiles, subscriptions.
         self.state_lock = threading.Lock()
         self.templates = {("hello_world", "en_US")}
+        self.template_details: dict[tuple[str, str], dict] = {}  # what a create sent: category, components
         self.media: dict[str, dict] = {}
         self.registered: set[str] = set()
         self.profiles: dict[str, dict] = {}
@@ -77,6 +85,7 @@ class GraphMock:
         # not, until the partner calls POST /{waba-id}/subscribed_apps (mockgraph/onboarding.py).
         self.subscriptions: dict[str, set[str]] = {w: set(a) for w, a in onboarding.INITIALLY_SUBSCRIBED.items()}
         self.onboarding = onboarding.Onboarding()  # Embedded Signup codes already exchanged
+        self.world = World()  # Flows, QR codes, blocked users and groups created through the API
         self.objects.owner["phone-number-id"][onboarding.TEST_PHONE] = onboarding.TEST_PHONE_WABA
         # Called before a send is accepted, with (call, recipient digits); each may refuse it with
         # a GraphError: the test number's allow list (131030) and the error drills of issue 11.
@@ -116,9 +125,12 @@ class GraphMock:
         if version in available:
             return version
         entry = known.get(version)
-        if entry and entry["released"] and entry["available_until"] and self.today >= entry["available_until"]:
-            # Facts §1: calls to a version that is no longer usable "will be defaulted to the next
-            # oldest, usable version". The facebook-api-version header shows which one answered.
+        expired = entry and entry["released"] and entry["available_until"] and self.today >= entry["available_until"]
+        if expired or (entry is None and _number(version) < min(_number(v) for v in known)):
+            # data/guide.yaml graph_api.expired_version_calls: a call to a version that is no longer
+            # usable (one the YAML lists as expired, or one older than any it lists, such as v2.0)
+            # "will be defaulted to the next oldest, usable version". The facebook-api-version
+            # header names the version that answered.
             return available[-1]
         # Not a version Graph serves. Public client code records this answer (low confidence).
         raise GraphError(2500, f"Unknown path components: /{version}{path}")
@@ -166,10 +178,13 @@ class GraphMock:
         trace = trace_id(request.method, unversioned, raw)
         if failure is not None:
             answer = envelope(failure, trace)
-        body = json.dumps(answer).encode()
+        if isinstance(answer, Raw):
+            body, content_type = answer.body, answer.content_type
+        else:
+            body, content_type = json.dumps(answer).encode(), "application/json; charset=UTF-8"
         # Written straight to start_response: a werkzeug Response object costs more than the routing.
         headers = [
-            ("Content-Type", "application/json; charset=UTF-8"),
+            ("Content-Type", content_type),
             ("Content-Length", str(len(body))),
             ("facebook-api-version", served),
             ("x-fb-trace-id", trace),
@@ -216,8 +231,11 @@ class GraphMock:
         kind, object_id = next(iter(ids.items()), ("", ""))
         waba = self.objects.waba_of(kind, object_id) if kind else None
         ensure_asset_access(token, waba, kind)
-        handler = HANDLERS.get(operation_id)
-        if handler is None:
-            raise not_simulated(operation)
+        # A hand-written handler where one models behaviour; every other operation is answered from Meta's spec.
+        handler = HANDLERS.get(operation_id, spec.spec_handler)
         call = Call(self, request, operation, ids, token, app, raw, form, waba)
-        return handler(call), waba
+        answer = handler(call)
+        fields = request.args.get("fields")
+        if fields and request.method == "GET" and operation_id in spec.operations():
+            answer = spec.only_fields(answer, fields, operation_id, kind)
+        return answer, waba

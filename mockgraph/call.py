@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from mockgraph.app import GraphMock
 
 
+@dataclass(frozen=True)
+class Raw:
+    """A handler's answer that is not JSON (a media download): the bytes and their Content-Type."""
+
+    body: bytes
+    content_type: str
+
+
 @dataclass
 class Call:
     mock: GraphMock
@@ -41,7 +49,8 @@ def require(body: dict, *path: str):
     value: Any = body
     for i, key in enumerate(path):
         value = value.get(key) if isinstance(value, dict) else None
-        if value in (None, "", {}, []):
+        # An empty object on the way ({"text": {}}) is not the missing one: name the key inside it.
+        if value in (None, "", []) or (value == {} and i == len(path) - 1):
             name = ".".join(path[: i + 1])
             raise GraphError(100, f"(#100) The parameter {name} is required", details=f"The parameter {name} is required.")
     return value

@@ -109,6 +109,13 @@ DEMO_TOKENS: dict[str, DemoToken] = {
             user_id="500000000000003",
         ),
         DemoToken("other-app", "System User token issued for another app", app=OTHER_APP, wabas=()),
+        # Every permission data/guide.yaml's operation map names (tests/test_spec_operations.py checks it),
+        # so a reader can call every operation of the demo world.
+        DemoToken(
+            "full-access",
+            "System User token with every permission the operation map names; never expires",
+            scopes=BOTH + ("business_management", "whatsapp_business_manage_events", "ads_read"),
+        ),
     )
 }
 
@@ -133,5 +140,5 @@ WABAS = (OWN_WABA, *CUSTOMER_WABAS)
 PORTFOLIO_ADMIN = DemoToken(
     "portfolio-admin",
     "System User token with every permission the operation map names, including business_management",
-    scopes=BOTH + ("business_management", "whatsapp_business_manage_events", "ads_read"),
+    scopes=DEMO_TOKENS["full-access"].scopes,
 )

@@ -31,15 +31,6 @@ def unsupported(method: str, object_id: str) -> GraphError:
     )
 
 
-def not_simulated(operation: dict) -> GraphError:
-    """The permission check passed, but the mock has no answer for this operation: say so plainly."""
-    text = (
-        f"mockgraph does not simulate {operation['id']} ({operation['op']}). The token passed the permission "
-        "check data/guide.yaml gives this operation; call the real Graph API to go further."
-    )
-    return GraphError(100, f"(#100) {text}", type="GraphMethodException", details=text)
-
-
 def bad_request(message: str, status: int = 400) -> GraphError:
     """A request the mock cannot read at all (body too large, unreadable, nested too deep)."""
     return GraphError(100, f"(#100) {message}", type="GraphMethodException", details=message, status=status)

@@ -31,8 +31,10 @@ ID_PATTERNS = {
     "business-id": r"80\d{13}",
     "waba-bot-id": r"81\d{13}",
     "business-profile-id": r"82\d{13}",
-    "qr-code-id": r"83\d{13}",
+    # QR codes are named by their short code, not a number: the spec's QR-Code-ID is ^[A-Z2-7]{14}$.
+    "qr-code-id": r"[A-Z2-7]{14}",
     "extended-credit-id": r"84\d{13}",
+    "system-user-id": r"4\d{14}",  # a user id (user-id kind) that belongs to a system user
 }
 
 # One demo object per kind beyond phones and WABAs: id -> the WABA it belongs to (None: not a WABA asset).
@@ -51,8 +53,9 @@ EXAMPLES = {
     "business-id": ("800000000000001", None),
     "waba-bot-id": ("810000000000001", demo.OWN_WABA),
     "business-profile-id": ("820000000000001", demo.OWN_WABA),
-    "qr-code-id": ("830000000000001", demo.OWN_WABA),
+    "qr-code-id": ("DEMOQRCODE2345", demo.OWN_WABA),
     "extended-credit-id": ("840000000000001", None),  # the demo partner's credit line
+    "system-user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),  # the demo system user
     "app-id": (demo.DEMO_APP.id, None),
     "user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),
 }
@@ -103,3 +106,17 @@ def token_without(permissions: list[str], every: bool = False) -> str:
             if missing == set(permissions) or (every and missing):
                 return demo.token_value(name)
     raise LookupError(f"no demo token lacks all of {permissions}")
+
+
+def demo_ids() -> dict[str, str]:
+    """NAME -> ID of one demo object of every kind the operation map names (python -m mockgraph
+    --list-ids), plus the customer assets Embedded Signup onboards and the test number."""
+    from mockgraph import onboarding
+
+    ids = {kind.removesuffix("-id"): object_id for kind, object_id in SAMPLE_IDS.items()}
+    for i, waba in enumerate(demo.CUSTOMER_WABAS, start=1):
+        ids[f"customer-waba-{i}"] = waba
+        ids[f"customer-phone-number-{i}"] = demo.CUSTOMER_PHONES[waba]
+    ids["test-phone-number"] = onboarding.TEST_PHONE
+    ids["other-app"] = demo.OTHER_APP.id
+    return ids

@@ -40,11 +40,18 @@ def rule_path(template: str) -> str:
     return PLACEHOLDER.sub(lambda m: f"<{m.group(1).replace('-', '_')}:{m.group(1).replace('-', '_')}>", template)
 
 
-def build(operations: list[dict], handlers: dict, objects: Objects) -> Map:
-    """The werkzeug Map for every operation the mock routes; raises RoutingError on any mismatch."""
+def build(operations: list[dict], handlers: dict, objects: Objects, spec_ids: frozenset[str] = frozenset()) -> Map:
+    """The werkzeug Map for every operation the mock routes; raises RoutingError on any mismatch.
+
+    spec_ids: the operations mockgraph/spec_answers.json can answer (every `mock: from spec` row)."""
     routed = [o for o in operations if o["mock"] != "not a Graph call"]
     simulated = {o["id"] for o in routed if o["mock"] == "simulated"}
+    from_spec = {o["id"] for o in routed if o["mock"] == "from spec"}
     problems = [
+        f"operation {i} is marked `from spec` in data/guide.yaml but mockgraph/spec_answers.json has no answer for it"
+        for i in sorted(from_spec - spec_ids)
+    ]
+    problems += [
         f"operation {i} is marked simulated in data/guide.yaml but has no handler" for i in sorted(simulated - set(handlers))
     ]
     problems += [

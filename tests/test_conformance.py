@@ -157,9 +157,11 @@ SIMULATED = {
 }
 
 
-def test_the_list_of_simulated_operations_here_is_complete(guide):
+def test_the_operations_here_are_simulated(guide):
+    """These get their own request here; tests/test_spec_operations.py sends every operation (the
+    other simulated ones included) its own examples from the spec."""
     simulated = {o["id"] for o in guide["operations"] if o["mock"] == "simulated" and o["spec_path"]}
-    assert simulated == set(SIMULATED)
+    assert set(SIMULATED) <= simulated
 
 
 @pytest.fixture(scope="module")

@@ -243,12 +243,12 @@ def test_startup_fails_loudly_when_the_map_and_the_handlers_disagree(guide):
     from mockgraph.routing import RoutingError
 
     data = copy.deepcopy(guide)
-    entry = next(o for o in data["operations"] if o["id"] == "getFlow")
+    entry = next(o for o in data["operations"] if o["id"] == "getMessageHistory")
     entry["mock"] = "simulated"
-    with pytest.raises(RoutingError, match="getFlow is marked simulated in data/guide.yaml but has no handler"):
+    with pytest.raises(RoutingError, match="getMessageHistory is marked simulated in data/guide.yaml but has no handler"):
         GraphMock(data)
     data = copy.deepcopy(guide)
-    next(o for o in data["operations"] if o["id"] == "deleteMedia")["mock"] = "enforced"
+    next(o for o in data["operations"] if o["id"] == "deleteMedia")["mock"] = "from spec"
     with pytest.raises(RoutingError, match="handler 'deleteMedia' has no operation"):
         GraphMock(data)
 

@@ -40,7 +40,7 @@ def test_the_required_scopes_are_the_permissions_a_typical_integration_needs(gui
     assert startup_check.REQUIRED_SCOPES == {p["name"] for p in guide["permissions"] if p["typical_integration"]}
 
 
-@pytest.mark.parametrize("token_name", ["healthy", "expiring", "embedded-signup"])
+@pytest.mark.parametrize("token_name", ["healthy", "expiring", "embedded-signup", "full-access"])
 def test_a_usable_token_passes_and_returns_debug_token_data(proof_mock, caplog, token_name):
     caplog.set_level(logging.DEBUG)
     data = startup_check.check_whatsapp_token(token_value(token_name), DEMO_APP.id, DEMO_APP.secret, base_url=proof_mock.base_url)
@@ -98,7 +98,7 @@ def test_without_appsecret_proof_the_demo_app_refuses_the_call(proof_mock, guide
 
 @pytest.mark.parametrize(
     ("behaviour", "phrase"),
-    [("html-502", "non-JSON body (text/html"), ("500-graph-code-2", "retry later"), ("503-plain", "HTTP 503")],
+    [("html-502", "HTTP 502 with no JSON (text/html)"), ("500-graph-code-2", "retry later"), ("503-plain", "HTTP 503")],
 )
 def test_proxy_pages_and_server_errors_raise_graph_unavailable(hostile_server, caplog, behaviour, phrase):
     exc = run_check(hostile_server(behaviour).base_url, "healthy", caplog)
@@ -139,5 +139,5 @@ def test_urllib3_debug_logs_show_the_path_but_mask_secrets(proof_mock, caplog):
 def test_every_demo_token_is_covered_by_this_file():
     from mockgraph import DEMO_TOKENS
 
-    covered = set(FAILURES) | {"healthy", "expiring", "embedded-signup", "no-assets"}
+    covered = set(FAILURES) | {"healthy", "expiring", "embedded-signup", "no-assets", "full-access"}
     assert covered == set(DEMO_TOKENS), "a demo token was added: add its expected outcome here"

@@ -22,8 +22,26 @@ def _phone(phone_id: str) -> dict:
     }
 
 
+# Fields a phone number has beyond the four Graph returns by default, as Meta's phone number
+# reference lists them (https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account-to-number-current-status/):
+# returned only when fields= asks for them, as on Graph.
+PHONE_FIELDS = {
+    "code_verification_status": "VERIFIED",
+    "name_status": "APPROVED",
+    "platform_type": "CLOUD_API",
+    "throughput": {"level": "STANDARD"},
+    "account_mode": "LIVE",
+    "is_official_business_account": False,
+    "messaging_limit_tier": "TIER_1K",
+    "status": "CONNECTED",
+}
+
+
 def phone_number(call: Call) -> dict:
-    return _phone(call.ids["phone-number-id"])
+    phone = _phone(call.ids["phone-number-id"])
+    if call.request.args.get("fields"):
+        phone.update(PHONE_FIELDS)  # mockgraph.spec.only_fields keeps the asked ones
+    return phone
 
 
 def waba(call: Call) -> dict:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from mockgraph.call import Call, require
+from mockgraph.call import Call, Raw, require
 from mockgraph.errors import GraphError
 
 # The demo media object every mock starts with (mockgraph.objects): a 1x1 JPEG's worth of bytes.
-_DEMO = {"mime_type": "image/jpeg", "content": b"\xff\xd8\xff\xe0demo-media\xff\xd9"}
+_DEMO: dict = {"mime_type": "image/jpeg", "content": b"\xff\xd8\xff\xe0demo-media\xff\xd9"}
 
 
 def upload(call: Call) -> dict:
@@ -52,3 +52,8 @@ def delete(call: Call) -> dict:
     if call.mock.media.pop(media_id, None) is not None:  # uploaded here; the demo object stays for other tests
         call.mock.objects.remove("media-id", media_id)
     return {"success": True}
+
+
+def download(call: Call) -> Raw:
+    """GET /{media-url}: the file itself, with its own Content-Type (the demo media's bytes)."""
+    return Raw(_DEMO["content"], _DEMO["mime_type"])
