@@ -214,6 +214,39 @@ def _operation_checks(data: dict) -> list[str]:
     return problems
 
 
+# ---- glossary and changelog (issue 19) ---------------------------------------------------------------
+# A term's source is Meta's page, or Meta's OpenAPI spec where no page defines the word.
+_glossary_source = {"anyOf": [_meta_url, {"type": "string", "pattern": r"^Meta OpenAPI spec v\d+\.\d+, .+"}]}
+# A form becomes `*[form]: ...` in data/abbreviations.md: no brackets, no line breaks, no Markdown.
+_abbr_form = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9 _.'-]*$"}
+GLOSSARY_SCHEMA: dict[str, Any] = _table(
+    {
+        "term": _text,
+        "name": _text,  # the expansion of an abbreviation
+        "also": _text,  # another name Meta uses
+        "forms": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _abbr_form},
+        "definition": {"type": "string", "minLength": 1, "pattern": r"^[^\n*\[\]`<>]+$"},
+        "source": _glossary_source,
+        "confidence": _confidence,
+    },
+    required=["term", "forms", "definition", "source", "confidence"],
+)
+CHANGELOG_SCHEMA: dict[str, Any] = _table(
+    {
+        "id": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+        "date": _date,
+        "title": _text,
+        "facts": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": r"^[a-z_]+(\.[a-z_]+)*(\[[^\]]+\])?(\.[a-z_]+)?$"},
+        },
+        "summary": _text,
+        "source": _url,
+    }
+)
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -236,9 +269,13 @@ SCHEMA: dict[str, Any] = {
         "dated_statements",
         "topic_facts",
         "operations",
+        "glossary",
+        "changelog",
     ],
     "properties": {
         "last_verified": _date,
+        "glossary": GLOSSARY_SCHEMA,
+        "changelog": CHANGELOG_SCHEMA,
         "graph_api": {
             "type": "object",
             "additionalProperties": False,
@@ -470,7 +507,32 @@ def _cross_checks(data: dict) -> list[str]:
         if version["released"] and version["available_until"] and version["available_until"] <= version["released"]:
             problems.append(f"graph_api.versions[{i}]: available_until is not after released")
     problems += _topic_checks(data)
+    problems += _glossary_checks(data)
     return problems + _operation_checks(data)
+
+
+def _glossary_checks(data: dict) -> list[str]:
+    """One definition per spelling, and a changelog a reader can follow: unique ids, newest first,
+    each fact naming a key of this file."""
+    problems = []
+    forms = [f for entry in data["glossary"] for f in entry["forms"]]
+    for dup in sorted({f for f in forms if forms.count(f) > 1}):
+        problems.append(f"glossary: the form {dup!r} belongs to more than one term; a tooltip can show one definition")
+    terms = [e["term"] for e in data["glossary"]]
+    for dup in sorted({t for t in terms if terms.count(t) > 1}):
+        problems.append(f"glossary: term {dup!r} is listed more than once")
+    ids = [e["id"] for e in data["changelog"]]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"changelog: id {dup!r} is listed more than once")
+    dates = [e["date"] for e in data["changelog"]]
+    if dates != sorted(dates, reverse=True):
+        problems.append("changelog: entries must be newest first (sorted by date, descending)")
+    for entry in data["changelog"]:
+        for fact in entry["facts"]:
+            key = re.split(r"[.\[]", fact, maxsplit=1)[0]
+            if key not in data:
+                problems.append(f"changelog[{entry['id']}]: {fact!r} names no key of the data file")
+    return problems
 
 
 def _error_row_checks(rows: list[dict]) -> list[str]:
@@ -566,6 +628,12 @@ def _load_cached(path: str) -> dict:
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from None
     return validate(data, path)
+
+
+def verified_on(data: dict, page: str) -> dt.date:
+    """When a page's facts were last verified: its page_last_verified date, else last_verified. The
+    banner, the page footer and the home page's text all show this one date."""
+    return data["page_last_verified"].get(page, data["last_verified"])
 
 
 def pinned_version(data: dict | None = None) -> str:

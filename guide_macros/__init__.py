@@ -15,8 +15,8 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import guide_data
+from guide_macros import conventions, guide_topics
 from guide_macros import errors as error_macros
-from guide_macros import guide_topics
 from guide_macros import operations as operations_macros
 from guide_macros import webhooks as webhooks_macros
 
@@ -90,6 +90,8 @@ def define_env(env: MacrosPlugin) -> None:
             pinned_version=pinned,
             pinned_released=versions[pinned]["released"],
             last_verified=data["last_verified"],
+            # Called by the pages ({{ verified_on("index.md") }}) and the theme (overrides/partials/verified.html).
+            verified_on=lambda page: guide_data.verified_on(data, page),
             changelog_url=api["changelog_url"],
             python_version=platform.python_version(),
             requests_version=version("requests"),
@@ -97,6 +99,7 @@ def define_env(env: MacrosPlugin) -> None:
     )
     guide_topics.register(env, data)  # sourced statements: topics, dated statements, App Review, token paths
     operations_macros.register(env, data)  # the operation -> permission reference (endpoint-permissions.md)
+    conventions.register(env, data)  # glossary, changelog, moved-anchor pointers
     webhooks_macros.register(env, data)  # Meta's webhook delivery facts (webhooks.md)
 
     by_op = {o["op"]: o for o in data["operations"]}  # guide_data checks every listed endpoint has an entry
@@ -184,3 +187,8 @@ def define_env(env: MacrosPlugin) -> None:
             for v in api["versions"]
         ]
         return html_table("versions-table", ["Version", "Released", "Available until", "Note"], rows)
+
+
+def on_post_build(env: MacrosPlugin) -> None:
+    """mkdocs-macros calls this after the build: write the changelog feed (changelog.xml)."""
+    conventions.write_feed(env, guide_data.load())

@@ -319,3 +319,69 @@ def test_fact_tables_become_cards_without_sideways_scroll_at_375px(browser, site
         assert "Permission" in label, "narrow rows should name their column"
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("whatsapp-permissions-guide/#quick-fix", "troubleshooting/#quick-fix"),
+        ("whatsapp-permissions-guide/#privacy-policy-does-not-mention-whatsapp", "app-review/#rejection-reasons"),
+        ("whatsapp-permissions-guide/#production-token-setup", "production-tokens/"),
+    ],
+)
+def test_an_old_anchor_lands_on_the_sections_new_page(context, site_url, old, new):
+    """mkdocs.yml extra.moved_anchors: a bookmark of a moved section opens its new page at the section."""
+    record = {"console": [], "failed": [], "requests": []}
+    page = open_page(context, site_url + old, record)
+    page.wait_for_url(site_url + new)
+    fragment = urlsplit(page.url).fragment
+    assert not fragment or page.locator(f"[id='{fragment}']").is_visible()
+    assert [u for u in record["requests"] if not u.startswith(site_url)] == []
+
+
+def test_an_old_anchor_followed_inside_the_page_also_moves_on(context, site_url):
+    """The reader is already on the old page (instant navigation, a hash change): same result."""
+    page = open_page(context, site_url + "whatsapp-permissions-guide/")
+    with page.expect_navigation(url=site_url + "troubleshooting/#debugging-permissions"):
+        page.evaluate("location.hash = '#debugging-permissions'")
+    assert page.locator("[id='debugging-permissions']").is_visible()
+
+
+def test_without_javascript_an_old_anchor_lands_on_a_link_to_its_new_page(browser, site_url):
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(site_url + "whatsapp-permissions-guide/#quick-fix")
+        assert urlsplit(page.url).path.endswith("/whatsapp-permissions-guide/")
+        link = page.locator("a#quick-fix")
+        assert link.is_visible()
+        link.click()
+        page.wait_for_url(site_url + "troubleshooting/#quick-fix")
+    finally:
+        ctx.close()
+
+
+def test_a_glossary_term_shows_its_definition_on_hover(context, site_url, guide):
+    page = open_page(context, site_url + "production-tokens/")
+    term = page.locator("article abbr", has_text="BISU").first
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="Business Integration System User").first
+    tooltip.wait_for(state="visible", timeout=5_000)
+    definition = next(e for e in guide["glossary"] if "BISU" in e["forms"])["definition"]
+    assert definition[:40] in tooltip.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "glossary-tooltip.png"))
+
+
+def test_the_footer_and_instant_navigation_stay_on_this_host(context, site_url):
+    """navigation.footer / navigation.instant.prefetch: the next-page link opens the next page, and
+    hovering it (prefetch) requests nothing from another host. (Material intercepts links only
+    under site_url, which the test server's random port is not, so this is a full load here.)"""
+    record = {"console": [], "failed": [], "requests": []}
+    page = open_page(context, site_url + "app-review/", record)
+    page.locator("a.md-footer__link--next").hover()
+    page.wait_for_load_state("networkidle")
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_url(site_url + "production-tokens/")
+    assert record["console"] == [] and record["failed"] == []
+    assert [u for u in record["requests"] if not u.startswith(site_url)] == []

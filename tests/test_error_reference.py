@@ -16,7 +16,7 @@ import pytest
 import guide_data
 from snippets import graph_errors
 from support.paths import ROOT
-from support.site_pages import cell_text, pages
+from support.site_pages import cell_text, pages, reader_text
 
 PAGE = "graph-api-errors/index.html"
 
@@ -43,11 +43,11 @@ def section_text(page, anchor: str) -> str:
     """The text from a heading to the next heading of the same or a higher level."""
     heading = page.find(id=anchor)
     assert heading is not None, f"no section #{anchor}"
-    parts = [heading.get_text(" ", strip=True)]
+    parts = [reader_text(heading)]
     for sibling in heading.find_next_siblings():
         if sibling.name in ("h1", "h2"):
             break
-        parts.append(sibling.get_text(" ", strip=True))
+        parts.append(reader_text(sibling))
     return " ".join(parts)
 
 
