@@ -60,6 +60,20 @@ def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
     )
 
 
+def highlighted_lines(path: str, needles: tuple[str, ...]) -> str:
+    """pymdownx.highlight's hl_lines for an included file: the numbers of the lines holding each
+    needle, found at build time so an edit to the file moves the highlight with the code. A needle
+    no line holds fails the build, naming the file and the needle."""
+    lines = (guide_data.ROOT / path).read_text(encoding="utf-8").splitlines()
+    numbers: list[int] = []
+    for needle in needles:
+        found = [n for n, line in enumerate(lines, 1) if needle in line]
+        if not found:
+            raise ValueError(f"hl_lines: no line of {path} holds {needle!r}; update the page's highlight list")
+        numbers += found
+    return " ".join(str(n) for n in sorted(set(numbers)))
+
+
 def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
@@ -152,6 +166,10 @@ def define_env(env: MacrosPlugin) -> None:
         return html_table("setup-modes-table", ["", "Test set-up", "Production"], rows)
 
     error_macros.register(env, data)  # the Error Reference: guide_macros/errors.py
+
+    @env.macro
+    def hl_lines(path: str, *needles: str) -> str:
+        return highlighted_lines(path, needles)
 
     @env.macro
     def versions_table() -> str:

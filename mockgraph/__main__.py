@@ -1,4 +1,5 @@
-"""python -m mockgraph [--port N] [--require-appsecret-proof] [--lenient] | --list-tokens | --list-ids"""
+"""python -m mockgraph [--port N] [--require-appsecret-proof] [--lenient] | --list-tokens | --list-ids
+python -m mockgraph doctor [--demo-token NAME] [--json]"""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from mockgraph.demo import DEMO_APP, DEMO_TOKENS, token_value
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["doctor"]:  # the token doctor against this mock (mockgraph/doctor_demo.py)
+        from mockgraph.doctor_demo import main as demo_doctor
+
+        return demo_doctor(argv[1:])
     parser = argparse.ArgumentParser(prog="mockgraph", description="A local Graph API for the guide's examples.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--list-tokens", action="store_true", help="print NAME<TAB>TOKEN<TAB>what it is, and exit")

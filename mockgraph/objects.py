@@ -34,6 +34,7 @@ ID_PATTERNS = {
     # QR codes are named by their short code, not a number: the spec's QR-Code-ID is ^[A-Z2-7]{14}$.
     "qr-code-id": r"[A-Z2-7]{14}",
     "extended-credit-id": r"84\d{13}",
+    "system-user-id": r"4\d{14}",  # a user id (user-id kind) that belongs to a system user
 }
 
 # One demo object per kind beyond phones and WABAs: id -> the WABA it belongs to (None: not a WABA asset).
@@ -54,6 +55,7 @@ EXAMPLES = {
     "business-profile-id": ("820000000000001", demo.OWN_WABA),
     "qr-code-id": ("DEMOQRCODE2345", demo.OWN_WABA),
     "extended-credit-id": ("840000000000001", None),  # the demo partner's credit line
+    "system-user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),  # the demo system user
     "app-id": (demo.DEMO_APP.id, None),
     "user-id": (demo.DEMO_TOKENS["healthy"].user_id, None),
 }

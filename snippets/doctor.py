@@ -19,13 +19,13 @@ finish within DEFAULT_DEADLINE (60 s).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,12 @@ from snippets.startup_check import AppCredentialsProblem, GraphUnavailable, Toke
 
 # mkdocs.yml's default site_url (SITE_URL unset): the guide served by `mkdocs serve`.
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
-GUIDE_PAGE, OPERATIONS_PAGE = "whatsapp-permissions-guide/", "endpoint-permissions/"
+OPERATIONS_PAGE = "endpoint-permissions/"
+# Where each kind of problem is explained: the section that holds the content (never a "moved" pointer).
+NEW_CREDENTIAL_PAGE = "production-tokens/#own-business-system-user"
+ISSUING_APP = "troubleshooting/#verify-token-validity-expiry-and-issuing-app"
+PERMISSION_REQUIRED = "errors/200/#in-practice"  # error 200's page: its three causes and their fixes
+GRANTS = "troubleshooting/#check-what-a-token-has-been-granted"
 # Graph's permission refusals: 10 "Permission Denied" and 200 "API Permission" (the guide's error table).
 PERMISSION_REFUSALS = (10, 200)
 _OPERATIONS_FILE = Path(__file__).with_name("operation_permissions.json")
@@ -49,12 +54,14 @@ def load_operations(path: Path = _OPERATIONS_FILE) -> dict[str, dict[str, Any]]:
     return dict(json.loads(path.read_text(encoding="utf-8"))["operations"])
 
 
-_OPERATIONS = load_operations()
+@functools.lru_cache(maxsize=1)
+def _shipped_operations() -> dict[str, dict[str, Any]]:
+    return load_operations()  # read when a refused call first needs it, not at import
 
 
 def permission_needed(operation: str, site_url: str = DEFAULT_SITE_URL) -> dict[str, Any] | None:
     """What the operation map says `operation` needs, or None when it names no permission."""
-    entry = _OPERATIONS.get(operation)
+    entry = _shipped_operations().get(operation)
     if not entry or not entry["permissions"]:
         return None
     joined = (" and " if entry["all_required"] else " or ").join(entry["permissions"])
@@ -91,7 +98,7 @@ class Doctor:
         self.token, self.app_id, self.app_secret = token, app_id, app_secret
         self.waba_id, self.phone_id, self.say = waba_id, phone_id, say
         self.base_url, self.deadline = base_url, deadline
-        self.end = time.monotonic() + deadline
+        self.stop_at = time.monotonic() + deadline
         self.token_info: dict[str, Any] = {"fingerprint": fingerprint(token)}
         self.permissions: dict[str, str] = {}
         self.targets: dict[str, Any] = {}
@@ -107,22 +114,22 @@ class Doctor:
             "warnings": self.warnings,
         }
 
-    def guide(self, anchor: str) -> str:
-        return f"{self.site_url}{GUIDE_PAGE}#{anchor}"
+    def guide(self, section: str) -> str:
+        return f"{self.site_url}{section}"
 
-    def problem(self, what: str, fix: str, anchor: str, **extra: Any) -> None:
-        self.problems.append({"what": what, "fix": fix, "guide": self.guide(anchor), **extra})
+    def problem(self, what: str, fix: str, section: str, **extra: Any) -> None:
+        self.problems.append({"what": what, "fix": fix, "guide": self.guide(section), **extra})
 
     def left(self) -> float:
         """Seconds left of the doctor's one deadline, shared by all its calls."""
-        return self.end - time.monotonic()
+        return self.stop_at - time.monotonic()
 
     def step(self, text: str) -> None:
         self.say(f"… {text}")
 
     # Each check records into self.verdict; run() turns the record into an exit status.
     def run(self) -> int:
-        self.end = time.monotonic() + self.deadline
+        self.stop_at = time.monotonic() + self.deadline
         try:
             self.step("asking debug_token about the token")
             data = startup_check.debug_token(
@@ -138,7 +145,7 @@ class Doctor:
                 self.problem(
                     "Graph refused to describe the token to this app (code 100): it was most likely issued by another app.",
                     "Use a token generated in this app, or set META_APP_ID and META_APP_SECRET to the issuing app's.",
-                    "verify-token-validity-expiry-and-issuing-app",
+                    ISSUING_APP,
                 )
             else:
                 return self.could_not_check(str(exc))
@@ -173,13 +180,13 @@ class Doctor:
                 what = "The token has expired."
             else:
                 what = f"The token is not valid (Graph error {error.get('code')}, subcode {error.get('subcode')})."
-            self.problem(what, "Generate a new token; check is_valid before anything else.", "production-token-setup")
+            self.problem(what, "Generate a new token; check is_valid before anything else.", NEW_CREDENTIAL_PAGE)
             return
         if data["app_id"] != str(self.app_id):
             self.problem(
                 f"The token belongs to app {data['app_id']}, not {self.app_id}.",
                 "Use a token generated in this app.",
-                "verify-token-validity-expiry-and-issuing-app",
+                ISSUING_APP,
             )
             return
         if expires_at:
@@ -187,7 +194,7 @@ class Doctor:
                 {
                     "what": f"The token expires on {info['expires']}.",
                     "fix": "Rotate it before then, or use a non-expiring System User token.",
-                    "guide": self.guide("production-token-setup"),
+                    "guide": self.guide(NEW_CREDENTIAL_PAGE),
                 }
             )
 
@@ -208,14 +215,14 @@ class Doctor:
                 self.problem(
                     f"{scope} is missing from the token.",
                     "Generate a new token with both WhatsApp permissions selected.",
-                    "error-200-permission-required",
+                    PERMISSION_REQUIRED,
                 )
             elif state in ("declined", "expired"):
                 what = "was declined by the person who made the token" if state == "declined" else "has expired"
                 self.problem(
                     f"{scope} {what}.",
                     "Ask the person to grant it again, then generate a new token.",
-                    "check-what-a-token-has-been-granted",
+                    GRANTS,
                 )
         for grant in data.get("granular_scopes", []):
             self.targets[grant["scope"]] = grant.get("target_ids", "all")
@@ -238,7 +245,7 @@ class Doctor:
                     f"The token cannot reach the {kind.replace('_', ' ')} {object_id}.",
                     "Assign the asset to the system user (Business Settings → System users → "
                     "Assign assets), and check Advanced Access if another business owns it.",
-                    "error-200-permission-required",
+                    PERMISSION_REQUIRED,
                     **({"needs": needed} if needed else {}),
                 )
 
@@ -268,35 +275,6 @@ def render(verdict: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------------------------------
-# The one seam to the demo (not part of a real setup): --mock starts mockgraph, the guide's local
-# Graph, and returns the environment a reader would have exported for the chosen demo token.
-@contextlib.contextmanager
-def demo_environment(token_name: str) -> Iterator[dict[str, str]]:
-    from mockgraph import DEMO_APP, serve, token_value
-    from mockgraph.demo import CUSTOMER_PHONES, DEMO_TOKENS, OWN_PHONE, OWN_WABA
-
-    if token_name not in DEMO_TOKENS:
-        raise ValueError(f"unknown demo token {token_name!r}; choose one of: {', '.join(DEMO_TOKENS)}")
-    demo = DEMO_TOKENS[token_name]
-    waba = demo.targets[0] if demo.targets else OWN_WABA
-    running = serve(quiet=True)
-    try:
-        yield {
-            "GRAPH_API_BASE": running.base_url,
-            "WHATSAPP_TOKEN": token_value(token_name),
-            "META_APP_ID": DEMO_APP.id,
-            "META_APP_SECRET": DEMO_APP.secret,
-            "WHATSAPP_WABA_ID": waba,
-            "WHATSAPP_PHONE_NUMBER_ID": CUSTOMER_PHONES.get(waba, OWN_PHONE),
-        }
-    finally:
-        running.stop()
-
-
-# ---------------------------------------------------------------------------------------------
-
-
 def main(
     argv: list[str] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -306,13 +284,6 @@ def main(
     `deadline` bounds all the checks' calls together, in seconds."""
     parser = argparse.ArgumentParser(prog="python -m snippets.doctor", description=(__doc__ or "").split("\n\n")[1])
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON (steps go to stderr)")
-    parser.add_argument("--mock", action="store_true", help="run against an embedded mockgraph with the demo app")
-    parser.add_argument(
-        "--demo-token",
-        default="healthy",
-        metavar="NAME",
-        help="with --mock: which demo token (python -m mockgraph --list-tokens)",
-    )
     args = parser.parse_args(argv)
     out = sys.stderr if args.json else sys.stdout
 
@@ -325,39 +296,32 @@ def main(
             print(json.dumps({"status": "could-not-check", "exit_code": COULD_NOT_CHECK, "reason": reason}, indent=2))
         return COULD_NOT_CHECK
 
-    with contextlib.ExitStack() as stack:
-        env = dict(environ if environ is not None else {})
-        if args.mock:
-            try:
-                env.update(stack.enter_context(demo_environment(args.demo_token)))
-            except ValueError as exc:
-                return cannot_start(str(exc), str(exc))
-            say(f"doctor: using mockgraph and the demo token {args.demo_token!r}")
-        site_url = env.get("SITE_URL") or DEFAULT_SITE_URL
-        if not site_url.startswith(("http://", "https://")):
-            return cannot_start(
-                f"SITE_URL must be the guide's http(s) address, e.g. {DEFAULT_SITE_URL}; unset it for that default.",
-                "SITE_URL is not an http(s) URL",
-            )
-        missing = [name for name in ENV_REQUIRED if not env.get(name)]
-        if missing:
-            return cannot_start(
-                f"set {', '.join(missing)} in the environment (not as arguments: they would land in "
-                "shell history), or try --mock.",
-                f"{', '.join(missing)} not set",
-            )
-        doctor = Doctor(
-            env["WHATSAPP_TOKEN"],
-            env["META_APP_ID"],
-            env["META_APP_SECRET"],
-            env.get("WHATSAPP_WABA_ID"),
-            env.get("WHATSAPP_PHONE_NUMBER_ID"),
-            say=say,
-            base_url=env.get("GRAPH_API_BASE") or startup_check.DEFAULT_BASE_URL,
-            deadline=deadline,
-            site_url=site_url,
+    env = dict(environ if environ is not None else {})
+    site_url = env.get("SITE_URL") or DEFAULT_SITE_URL
+    if not site_url.startswith(("http://", "https://")):
+        return cannot_start(
+            f"SITE_URL must be the guide's http(s) address, e.g. {DEFAULT_SITE_URL}; unset it for that default.",
+            "SITE_URL is not an http(s) URL",
         )
-        status = doctor.run()
+    missing = [name for name in ENV_REQUIRED if not env.get(name)]
+    if missing:
+        return cannot_start(
+            f"set {', '.join(missing)} in the environment (not as arguments: they would land in "
+            "shell history), or try a demo token: python -m mockgraph doctor --demo-token declined.",
+            f"{', '.join(missing)} not set",
+        )
+    doctor = Doctor(
+        env["WHATSAPP_TOKEN"],
+        env["META_APP_ID"],
+        env["META_APP_SECRET"],
+        env.get("WHATSAPP_WABA_ID"),
+        env.get("WHATSAPP_PHONE_NUMBER_ID"),
+        say=say,
+        base_url=env.get("GRAPH_API_BASE") or startup_check.DEFAULT_BASE_URL,
+        deadline=deadline,
+        site_url=site_url,
+    )
+    status = doctor.run()
     print(json.dumps(doctor.verdict, indent=2) if args.json else render(doctor.verdict))
     return status
 

@@ -1,3 +1,3 @@
 # Diagnose the token in WHATSAPP_TOKEN; add --json for CI.
 # No Meta account yet? Try it with a demo token:
-python -m snippets.doctor --mock --demo-token management-only
+python -m mockgraph doctor --demo-token management-only

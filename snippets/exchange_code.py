@@ -4,7 +4,7 @@ Your front end gets a short-lived code from Embedded Signup; your server swaps i
 Business Integration System User token. Server-side only: the call carries your app secret.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -13,22 +13,21 @@ import os
 import sys
 
 try:  # imported as a package module (from snippets import exchange_code)
-    from . import graph_call, graph_http
+    from . import graph_call, graph_errors, graph_http
 except ImportError:  # run as a script beside its siblings (python exchange_code.py)
     import graph_call  # type: ignore[no-redef,import-not-found]
+    import graph_errors  # type: ignore[no-redef,import-not-found]
     import graph_http  # type: ignore[no-redef,import-not-found]
 
 DEFAULT_BASE_URL = graph_http.DEFAULT_BASE_URL
 DEFAULT_DEADLINE = 15.0  # seconds: a person waits on the other end of the signup
 
 
-class ExchangeFailed(RuntimeError):
-    """The code was not exchanged. `code_unused` is True only when the request never left, so the
-    same code may be tried again; otherwise start a new signup. Never contains the code or the secret."""
-
-    def __init__(self, message: str, *, code_unused: bool = False) -> None:
-        super().__init__(message)
-        self.code_unused = code_unused
+class ExchangeFailed(graph_errors.GraphFailure):
+    """The code was not exchanged. `retryable` is True only when the request never left, so the
+    same code may be tried again; otherwise start a new signup. When the request left and no answer
+    came back, graph_errors.MayHaveTakenEffect is raised instead: the code may have been spent.
+    Never contains the code or the secret."""
 
 
 # --8<-- [start:exchange]
@@ -48,13 +47,12 @@ def exchange_code(
     """Return the business token for an Embedded Signup code, within `deadline` seconds.
 
     One request, never repeated: an OAuth code must not be used twice, so a call that may have
-    reached Graph is not sent again. Raises ExchangeFailed; its `code_unused` says whether the code is still good."""
+    reached Graph is not sent again. Raises ExchangeFailed (its `retryable` says whether the code is
+    still good) or graph_errors.MayHaveTakenEffect (the code may have been spent)."""
     for name, value in (("code", code), ("app_id", app_id), ("app_secret", app_secret)):
         if not value:
-            raise ExchangeFailed(
-                f"{name} is empty: pass the value from Embedded Signup or your app's settings.", code_unused=True
-            )
-    failure = None
+            raise ExchangeFailed(f"{name} is empty: pass the value from Embedded Signup or your app's settings.", sent=False)
+    failure: graph_errors.GraphFailure | None = None
     try:
         body = graph_call.call(
             "GET",
@@ -63,15 +61,16 @@ def exchange_code(
             base_url=base_url,
             deadline=deadline,
         )
-    except graph_call.CallFailed as exc:
+    except graph_errors.GraphFailure as exc:
         # Only a request that never left leaves the code untouched; anything else may have spent it.
         then = "The request never left: the same code can be tried again." if not exc.sent else _NEW_SIGNUP
-        failure = ExchangeFailed(f"The code was not exchanged. {exc} {then}", code_unused=not exc.sent)
+        kind = graph_errors.MayHaveTakenEffect if isinstance(exc, graph_errors.MayHaveTakenEffect) else ExchangeFailed
+        failure = exc.recast(kind, f"The code was not exchanged. {exc} {then}", retryable=not exc.sent)
     if failure:
         raise failure  # outside `except`: nothing is chained
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
-        raise ExchangeFailed(f"Graph's answer has no access_token (a proxy or an API change?). {_NEW_SIGNUP}")
+        raise graph_errors.MayHaveTakenEffect(f"Graph's answer has no access_token (a proxy or an API change?). {_NEW_SIGNUP}")
     return token
 
 
@@ -79,25 +78,14 @@ def exchange_code(
 
 
 def main(environ: dict[str, str]) -> int:
-    """Read the code and app credentials from `environ`, never from arguments (shell history and
-    process lists show arguments). Prints only the new token's last four characters."""
-    names = ("EMBEDDED_SIGNUP_CODE", "META_APP_ID", "META_APP_SECRET")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    try:
-        token = exchange_code(
-            environ["EMBEDDED_SIGNUP_CODE"],
-            environ["META_APP_ID"],
-            environ["META_APP_SECRET"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
-        )
-    except ExchangeFailed as exc:
-        print(f"exchange failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Got a business token ending in ...{token[-4:]}; store it in your secret manager.")
-    return 0
+    """Read the code and app credentials from `environ`. Prints only the new token's last four characters."""
+
+    def exchange(settings: dict[str, str]) -> str:
+        code, app_id, secret = settings["EMBEDDED_SIGNUP_CODE"], settings["META_APP_ID"], settings["META_APP_SECRET"]
+        token = exchange_code(code, app_id, secret, base_url=settings["GRAPH_API_BASE"])
+        return f"Got a business token ending in ...{token[-4:]}; store it in your secret manager."
+
+    return graph_call.run_script(environ, ("EMBEDDED_SIGNUP_CODE", "META_APP_ID", "META_APP_SECRET"), exchange)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ working after about two months. For a server, prefer a system user token. Server
 call carries your app secret.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ import time
 from dataclasses import dataclass
 
 try:  # imported as a package module (from snippets import extend_user_token)
-    from . import graph_call, graph_http
+    from . import graph_call, graph_errors, graph_http
 except ImportError:  # run as a script beside its siblings (python extend_user_token.py)
     import graph_call  # type: ignore[no-redef,import-not-found]
+    import graph_errors  # type: ignore[no-redef,import-not-found]
     import graph_http  # type: ignore[no-redef,import-not-found]
 
 DEFAULT_BASE_URL = graph_http.DEFAULT_BASE_URL
 DEFAULT_DEADLINE = 15.0  # seconds
 
 
-class ExtendFailed(RuntimeError):
-    """No long-lived token. Never contains a token or the app secret."""
+class ExtendFailed(graph_errors.GraphFailure):
+    """No long-lived token (asking again cannot do anything twice). Never contains a token or the app secret."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ def extend_user_token(
     An expired token cannot be exchanged: the person must log in again."""
     for name, value in (("user_token", user_token), ("app_id", app_id), ("app_secret", app_secret)):
         if not value:
-            raise ExtendFailed(f"{name} is empty: pass the token to extend and your app's ID and secret.")
+            raise ExtendFailed(f"{name} is empty: pass the token to extend and your app's ID and secret.", sent=False)
     asked_at = time.time()
-    failure = None
+    failure: graph_errors.GraphFailure | None = None
     try:
         body = graph_call.call(
             "GET",
@@ -67,8 +68,8 @@ def extend_user_token(
             base_url=base_url,
             deadline=deadline,
         )
-    except graph_call.CallFailed as exc:
-        failure = ExtendFailed(f"The token was not extended. {exc}")
+    except graph_errors.GraphFailure as exc:
+        failure = exc.recast(ExtendFailed, f"The token was not extended. {exc}")
     if failure:
         raise failure  # outside `except`: nothing is chained
     token, expires_in = body.get("access_token"), body.get("expires_in")
@@ -83,24 +84,14 @@ def extend_user_token(
 def main(environ: dict[str, str]) -> int:
     """Read the short-lived token and app credentials from `environ`; print only the new token's
     last four characters and its expiry."""
-    names = ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    try:
-        extended = extend_user_token(
-            environ["WHATSAPP_TOKEN"],
-            environ["META_APP_ID"],
-            environ["META_APP_SECRET"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
-        )
-    except ExtendFailed as exc:
-        print(f"extension failed: {exc}", file=sys.stderr)
-        return 1
-    days = (extended.expires_at - time.time()) / 86400
-    print(f"Got a long-lived token ending in ...{extended.token[-4:]}; it expires in {days:.0f} days.")
-    return 0
+
+    def extend(settings: dict[str, str]) -> str:
+        token, app_id, secret = settings["WHATSAPP_TOKEN"], settings["META_APP_ID"], settings["META_APP_SECRET"]
+        extended = extend_user_token(token, app_id, secret, base_url=settings["GRAPH_API_BASE"])
+        days = (extended.expires_at - time.time()) / 86400
+        return f"Got a long-lived token ending in ...{extended.token[-4:]}; it expires in {days:.0f} days."
+
+    return graph_call.run_script(environ, ("WHATSAPP_TOKEN", "META_APP_ID", "META_APP_SECRET"), extend)
 
 
 if __name__ == "__main__":

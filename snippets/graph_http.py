@@ -5,15 +5,23 @@ What `requests` alone does not give a production caller:
 - **A total deadline.** requests' `timeout` bounds each socket read, so a server that sends one
   byte per second never trips it. Here the call runs in a worker thread and the caller stops
   waiting at the deadline; the worker reads the body in small pieces and gives up at the same
-  deadline (a server dripping its *headers* keeps that worker until the next read timeout).
+  deadline, and a server still dripping its headers then has its connection shut, so no thread
+  is left reading. (A connection attempt still under way at the deadline ends at its connect
+  timeout: keep that shorter than the deadline.) The request goes through an adapter of this
+  module's, one per session, so that its connections can be shut; connections stay open between
+  calls, but adapters you mounted on the session are not used.
 - **No redirects.** A 3xx is handed back, never followed: following one would send the request,
   token header and message body included, to whatever host the `Location` names.
 - **A body size cap**, so a huge answer cannot exhaust memory.
 - **No secret in logs or exceptions.** urllib3 logs each request line, query string included, at
-  DEBUG: the secrets in it are masked. requests' exceptions embed the full URL, so they are turned
-  into `Unreachable` outside the `except` block and never chained.
+  DEBUG: the secrets in it are masked (the filter goes on at the first request, not at import).
+  requests' exceptions embed the full URL, so they are turned into graph_errors' family outside
+  the `except` block and never chained: GraphFailure with `sent=False` when the request certainly
+  never left, MayHaveTakenEffect when it left and no complete answer came back.
 
-Needs Python 3.9+ and requests. Copy it beside the snippet that imports it.
+Times: `stop_at` is an absolute time.monotonic() value; every `deadline` in the snippets is a
+duration in seconds. Needs Python 3.10+ and requests. Copy it, graph_errors.py and
+graph_error_actions.json beside the snippet that imports it.
 """
 
 from __future__ import annotations
@@ -23,29 +31,30 @@ import hmac
 import json as jsonlib
 import logging
 import re
+import socket
 import threading
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import HTTPError, NewConnectionError
+
+try:  # imported as a package module (from snippets import graph_http)
+    from .graph_errors import GraphFailure, MayHaveTakenEffect
+except ImportError:  # run beside its siblings as plain files
+    from graph_errors import GraphFailure, MayHaveTakenEffect  # type: ignore[no-redef,import-not-found]
 
 # Pin the version: an unversioned URL silently follows the app's default version.
 DEFAULT_BASE_URL, API_VERSION = "https://graph.facebook.com", "/v26.0"
 DEFAULT_DEADLINE = 60.0  # seconds for a whole call or send, retries and waits included
 MAX_BODY = 1_000_000  # bytes: Graph's answers to these calls are a few kilobytes
-
-
-class Unreachable(Exception):
-    """No usable answer. `request_sent` is False only when the request certainly never left
-    (connection refused, DNS, TLS handshake, connect timeout): only then is resending harmless."""
-
-    def __init__(self, reason: str, request_sent: bool) -> None:
-        super().__init__(reason)
-        self.reason, self.request_sent = reason, request_sent
 
 
 @dataclass(frozen=True)
@@ -67,9 +76,12 @@ class _RedactSecrets(logging.Filter):
         return True
 
 
-_urllib3_log = logging.getLogger("urllib3.connectionpool")
-if not any(isinstance(f, _RedactSecrets) for f in _urllib3_log.filters):
-    _urllib3_log.addFilter(_RedactSecrets())
+def _mask_urllib3_log() -> None:
+    """urllib3 logs each request line at DEBUG, query string included: mask the secrets in it. Done at
+    the first request rather than at import, and only once."""
+    log = logging.getLogger("urllib3.connectionpool")
+    if not any(isinstance(f, _RedactSecrets) for f in log.filters):
+        log.addFilter(_RedactSecrets())
 
 
 def appsecret_proof(app_secret: str, access_token: str) -> str:
@@ -87,13 +99,18 @@ def graph_url(path: str, base_url: str = DEFAULT_BASE_URL) -> str:
 SECRET_PARAMS = ("input_token", "access_token", "appsecret_proof", "client_secret", "code")
 
 
-def secrets_in(headers: Mapping[str, str], params: Mapping[str, Any]) -> list[str]:
-    """The secrets a request carries: the bearer token, the app secret inside an app token
-    (APP_ID|APP_SECRET) and the secret query parameters."""
-    found = [str(params[name]) for name in SECRET_PARAMS if params.get(name)]
-    token = headers.get("Authorization", "").partition(" ")[2]
-    if token:
-        found += [token, token.partition("|")[2]]
+def secrets_in(headers: Mapping[str, str | bytes], params: Mapping[str, Any], body: Any = None) -> list[str]:
+    """The secrets a request carries, wherever they travel: the Authorization header's credential
+    (HTTP header names are case-insensitive, so any spelling counts), the app secret inside an app
+    token (APP_ID|APP_SECRET), and the secret parameters in the query or a JSON body."""
+    sources = [where for where in (params, body) if isinstance(where, Mapping)]
+    found = [str(where[name]) for where in sources for name in SECRET_PARAMS if where.get(name)]
+    authorization = CaseInsensitiveDict(headers).get("Authorization") or ""
+    if isinstance(authorization, bytes):  # requests accepts bytes header values too
+        authorization = authorization.decode("latin-1")
+    scheme, _, credential = authorization.strip().partition(" ")
+    found.append(credential.strip() or scheme)  # "Bearer <token>", or a bare token with no scheme
+    found += [value.partition("|")[2] for value in found]  # an app token APP_ID|APP_SECRET carries the secret
     return [s for s in found if len(s) >= 8]
 
 
@@ -110,6 +127,12 @@ def _retry_after(value: str | None) -> float | None:
     return None  # an HTTP date or garbage: the caller's own backoff applies
 
 
+def _no_answer(exc: requests.RequestException) -> GraphFailure:
+    if _was_sent(exc):
+        return MayHaveTakenEffect(_describe(exc))
+    return GraphFailure(_describe(exc), retryable=True, sent=False)  # never left: sending again is harmless
+
+
 def _was_sent(exc: requests.RequestException) -> bool:
     """Whether the request may have reached the server before `exc` happened."""
     if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
@@ -122,14 +145,62 @@ def _was_sent(exc: requests.RequestException) -> bool:
 
 def _describe(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectTimeout):
-        return "Could not reach the Graph API: no connection within the connect timeout"
+        return "Could not reach the Graph API: no connection within the connect timeout."
     if isinstance(exc, requests.exceptions.SSLError):
-        return "Could not reach the Graph API: the TLS handshake failed"
+        return "Could not reach the Graph API: the TLS handshake failed."
     if not _was_sent(exc):
-        return "Could not reach the Graph API: the connection was refused or the host could not be resolved"
+        return "Could not reach the Graph API: the connection was refused or the host could not be resolved."
     if isinstance(exc, requests.ReadTimeout):
-        return "The request was sent but no answer came within the read timeout"
-    return f"The request was sent but the connection broke before a complete answer ({type(exc).__name__})"
+        return "The request was sent but no answer came within the read timeout."
+    return f"The request was sent but the connection broke before a complete answer ({type(exc).__name__})."
+
+
+class _ShuttableAdapter(HTTPAdapter):
+    """requests' adapter, remembering which connection each thread took from its pools, so that the
+    caller can shut the one a late worker is still reading from."""
+
+    def __init__(self) -> None:
+        self.taken: dict[int, Any] = {}  # thread id -> the urllib3 connection it uses
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        taken = self.taken
+
+        def remembering(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+            class Remembering(pool_class):  # type: ignore[valid-type,misc]
+                def _get_conn(self, timeout: float | None = None) -> Any:
+                    conn = super()._get_conn(timeout)
+                    taken[threading.get_ident()] = conn
+                    return conn
+
+            return Remembering
+
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": remembering(HTTPConnectionPool),
+            "https": remembering(HTTPSConnectionPool),
+        }
+
+    def shut(self, thread_id: int) -> None:
+        """Shut the socket `thread_id` reads from: its blocked read returns at once."""
+        sock = getattr(self.taken.pop(thread_id, None), "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+
+_adapters: weakref.WeakKeyDictionary[requests.Session, _ShuttableAdapter] = weakref.WeakKeyDictionary()
+_adapters_lock = threading.Lock()
+
+
+def _adapter_for(session: requests.Session) -> _ShuttableAdapter:
+    """One adapter per session, made on first use: its connections stay open between calls."""
+    with _adapters_lock:
+        if session not in _adapters:
+            _adapters[session] = _ShuttableAdapter()
+        return _adapters[session]
 
 
 def request(
@@ -137,7 +208,7 @@ def request(
     method: str,
     url: str,
     *,
-    deadline: float,
+    stop_at: float,
     params: dict[str, str] | None = None,
     json: Any = None,
     headers: dict[str, str] | None = None,
@@ -145,60 +216,79 @@ def request(
     read_timeout: float = 30.0,
     max_body: int = MAX_BODY,
 ) -> Answer:
-    """Make one request; return its Answer by `deadline` (a time.monotonic() value) or raise Unreachable."""
+    """Make one request; return its Answer by `stop_at` (a time.monotonic() value). Raises GraphFailure
+    (`sent=False`, retryable) when the request never left, MayHaveTakenEffect when it left and no
+    complete answer came back."""
+    _mask_urllib3_log()
     outcome: dict[str, Any] = {}
-    secrets = secrets_in({**session.headers, **(headers or {})}, {**(session.params or {}), **(params or {})})  # type: ignore[dict-item]
+    merged_headers = CaseInsensitiveDict(session.headers)
+    merged_headers.update(headers or {})
+    merged_params = {**(session.params if isinstance(session.params, Mapping) else {}), **(params or {})}
+    secrets = secrets_in(merged_headers, merged_params, json)
+
+    # Prepared here, so the worker never touches the session (requests' sessions are not thread-safe);
+    # the adapter never follows a redirect.
+    prepared = session.prepare_request(requests.Request(method, url, params=params, json=json, headers=headers))
+    settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
+    adapter = _adapter_for(session)
 
     def work() -> None:
         try:
-            response = session.request(
-                method,
-                url,
-                params=params,
-                json=json,
-                headers=headers,
-                timeout=(connect_timeout, read_timeout),
-                allow_redirects=False,
+            response = adapter.send(
+                prepared,
                 stream=True,
+                timeout=(connect_timeout, read_timeout),
+                verify=True if settings["verify"] is None else settings["verify"],
+                cert=settings["cert"],
+                proxies=settings["proxies"],
             )
         except requests.RequestException as exc:
-            outcome["failure"] = Unreachable(_describe(exc), _was_sent(exc))
+            outcome["failure"] = _no_answer(exc)
             return
         try:
-            outcome["answer"] = _read(response, deadline, max_body, secrets)
-        except Unreachable as exc:
+            outcome["answer"] = _read(response, stop_at, max_body, secrets)
+        except MayHaveTakenEffect as exc:
             outcome["failure"] = exc
         except (requests.RequestException, HTTPError, OSError) as exc:  # urllib3 raises its own while streaming
-            kind = type(exc).__name__
-            outcome["failure"] = Unreachable(f"The request was sent but the answer broke off ({kind})", True)
+            outcome["failure"] = MayHaveTakenEffect(f"The request was sent but the answer broke off ({type(exc).__name__}).")
         except Exception as exc:  # anything else an odd answer causes: report it now, not at the deadline
-            outcome["failure"] = Unreachable(
-                f"The request was sent but its answer could not be read ({type(exc).__name__})", True
+            outcome["failure"] = MayHaveTakenEffect(
+                f"The request was sent but its answer could not be read ({type(exc).__name__})."
             )
         finally:
             response.close()
 
     worker = threading.Thread(target=work, name="graph-request", daemon=True)
     worker.start()
-    worker.join(max(0.0, deadline - time.monotonic()))
+    worker.join(max(0.0, stop_at - time.monotonic()))
+    if worker.is_alive() and worker.ident is not None:  # still reading at the deadline: end it now
+        adapter.shut(worker.ident)
+        worker.join(0.5)
+        outcome.clear()  # whatever it makes of the shut connection came after the deadline
+    elif worker.ident is not None:
+        adapter.taken.pop(worker.ident, None)
     if "answer" in outcome:
-        return outcome["answer"]
+        answer: Answer = outcome["answer"]
+        return answer
     if "failure" in outcome:
         raise outcome["failure"]
-    raise Unreachable("The request was sent but no complete answer came before the deadline", request_sent=True)
+    raise MayHaveTakenEffect(_LATE)
 
 
-def _read(response: requests.Response, deadline: float, max_body: int, secrets: list[str]) -> Answer:
+_LATE = "The request was sent but no complete answer came before the deadline."
+
+
+def _read(response: requests.Response, stop_at: float, max_body: int, secrets: list[str]) -> Answer:
     data = bytearray()
     while True:
-        if time.monotonic() > deadline:
-            raise Unreachable("The request was sent but no complete answer came before the deadline", request_sent=True)
+        if time.monotonic() > stop_at:
+            raise MayHaveTakenEffect(_LATE)
         chunk = response.raw.read1(16384, decode_content=True)  # returns whatever has arrived, so the deadline is checked often
         if not chunk:
             break
         data += chunk
         if len(data) > max_body:
-            raise Unreachable(f"The answer exceeded {max_body} bytes (not Graph: a proxy?)", request_sent=True)
+            raise MayHaveTakenEffect(f"The answer exceeded {max_body} bytes (not Graph: a proxy?).")
     content_type = response.headers.get("Content-Type", "")
     try:
         # Masked before parsing, so no text taken from the answer can carry a secret onwards.

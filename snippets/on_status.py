@@ -9,7 +9,7 @@ that no failed message goes unnoticed. Standard library only.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only for the type hint: the receiver passes the decision in
     from snippets.graph_errors import Decision
@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # only for the type hint: the receiver passes the decision in
 log = logging.getLogger("whatsapp.status")
 
 
-def handle_status(status: dict, decision: Decision | None) -> None:
+# --8<-- [start:handle]
+def handle_status(status: dict[str, Any], decision: Decision | None) -> None:
     message, state = status.get("id", "?"), status.get("status", "?")
     if decision is None:
         log.info("message %s: %s", message, state)
@@ -30,3 +31,6 @@ def handle_status(status: dict, decision: Decision | None) -> None:
         log.error("%s: unknown code, not retried; look it up: %s", what, decision.details)
     else:
         log.error("%s: %s, not sent again unchanged; %s", what, decision.action, decision.details)
+
+
+# --8<-- [end:handle]

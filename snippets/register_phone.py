@@ -4,7 +4,7 @@ After Embedded Signup, the customer's number is added and verified but not yet r
 your server registers it, it cannot send or receive through Cloud API. Server-side only.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -23,15 +23,10 @@ DEFAULT_BASE_URL = graph_http.DEFAULT_BASE_URL
 DEFAULT_DEADLINE = 15.0  # seconds
 
 
-class RegistrationFailed(RuntimeError):
-    """The number is not known to be registered. `maybe_done` is True when it may have been
-    registered anyway; `decision` is graph_errors' verdict when Graph sent an error, `code` its
-    error code. Never contains the token or the PIN."""
-
-    def __init__(self, message: str, *, maybe_done: bool = False, decision: graph_errors.Decision | None = None) -> None:
-        super().__init__(message)
-        self.maybe_done, self.decision = maybe_done, decision
-        self.code = decision.code if decision else None
+class RegistrationFailed(graph_errors.GraphFailure):
+    """The number was not registered; `decision` is graph_errors' verdict when Graph sent an error,
+    `code` its error code. When it may have been registered anyway, graph_errors.MayHaveTakenEffect
+    is raised instead. Never contains the token or the PIN."""
 
 
 # --8<-- [start:register]
@@ -45,8 +40,8 @@ def register_phone(
 ) -> None:
     """Register the number with its 6-digit two-step verification PIN: one POST, never repeated."""
     if not (isinstance(pin, str) and len(pin) == 6 and pin.isdigit()):
-        raise RegistrationFailed("The PIN must be the number's six-digit two-step verification PIN, as a string.")
-    failure = None
+        raise RegistrationFailed("The PIN must be the number's six-digit two-step verification PIN, as a string.", sent=False)
+    failure: graph_errors.GraphFailure | None = None
     try:
         body = graph_call.call(
             "POST",
@@ -56,41 +51,31 @@ def register_phone(
             base_url=base_url,
             deadline=deadline,
         )
-    except graph_call.CallFailed as exc:
-        then = _MAYBE if exc.may_have_acted else ""
-        failure = RegistrationFailed(
-            f"Registering the number failed. {exc}{then}", maybe_done=exc.may_have_acted, decision=exc.decision
-        )
+    except graph_errors.GraphFailure as exc:
+        if isinstance(exc, graph_errors.MayHaveTakenEffect):
+            failure = exc.recast(graph_errors.MayHaveTakenEffect, f"Registering the number failed. {exc}{_MAYBE}")
+        else:
+            failure = exc.recast(RegistrationFailed, f"Registering the number failed. {exc}")
     if failure:
         raise failure  # outside `except`: nothing is chained
     if body.get("success") is not True:
-        raise RegistrationFailed('Graph answered without "success": true.' + _MAYBE, maybe_done=True)
+        raise graph_errors.MayHaveTakenEffect('Graph answered without "success": true.' + _MAYBE)
 
 
 # --8<-- [end:register]
 
 
 def main(environ: dict[str, str]) -> int:
-    """Register WHATSAPP_PHONE_NUMBER_ID with WHATSAPP_REGISTRATION_PIN, read from `environ`
-    (never from arguments: shell history and process lists show them)."""
-    names = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_REGISTRATION_PIN")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    phone = environ["WHATSAPP_PHONE_NUMBER_ID"]
-    try:
+    """Register WHATSAPP_PHONE_NUMBER_ID with WHATSAPP_REGISTRATION_PIN, read from `environ`."""
+
+    def register(settings: dict[str, str]) -> str:
+        phone = settings["WHATSAPP_PHONE_NUMBER_ID"]
         register_phone(
-            phone,
-            environ["WHATSAPP_REGISTRATION_PIN"],
-            environ["WHATSAPP_TOKEN"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
+            phone, settings["WHATSAPP_REGISTRATION_PIN"], settings["WHATSAPP_TOKEN"], base_url=settings["GRAPH_API_BASE"]
         )
-    except RegistrationFailed as exc:
-        print(f"registration failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Registered phone number {phone} for Cloud API.")
-    return 0
+        return f"Registered phone number {phone} for Cloud API."
+
+    return graph_call.run_script(environ, ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_REGISTRATION_PIN"), register)
 
 
 if __name__ == "__main__":

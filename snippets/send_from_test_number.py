@@ -6,7 +6,7 @@ the Quick Start's sender). Like that sender, it POSTs once and never repeats a m
 have gone out.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -27,62 +27,56 @@ DEFAULT_DEADLINE = 15.0  # seconds
 NOT_IN_ALLOWED_LIST = 131030
 
 
-class SendFailed(RuntimeError):
+class SendFailed(graph_errors.GraphFailure):
     """The message was not accepted. `decision` is graph_errors' verdict on Graph's error (None when
-    Graph gave none), `code` its error code. Never contains the token."""
-
-    def __init__(self, message: str, decision: graph_errors.Decision | None = None) -> None:
-        super().__init__(message)
-        self.decision = decision
-        self.code = decision.code if decision else None
+    Graph gave none), `code` its error code. Never contains the token. When the message may have
+    gone out, graph_errors.MayHaveTakenEffect is raised instead: its status webhook tells."""
 
 
 class RecipientNotAllowed(SendFailed):
     """The test number may only send to numbers added and confirmed under API Setup > To."""
 
 
-class MaybeSent(RuntimeError):
-    """The message may have gone out: do not send it again blindly; its status webhook tells."""
-
-
 # --8<-- [start:send]
+_MAYBE, _CHECK = "The message may have been sent.", "Check its status webhook before sending again."
+
+
 def send_hello_world(
     phone_number_id: str, to: str, token: str, *, base_url: str = DEFAULT_BASE_URL, deadline: float = DEFAULT_DEADLINE
 ) -> str:
     """Send the hello_world template once; return the message ID Graph assigned.
 
-    Raises SendFailed (not sent; RecipientNotAllowed for 131030) or MaybeSent (no clear answer)."""
+    Raises SendFailed (not sent; RecipientNotAllowed for 131030) or graph_errors.MayHaveTakenEffect
+    (no clear answer: do not send it again blindly)."""
     payload = {
         "messaging_product": "whatsapp",
         "to": to,
         "type": "template",
         "template": {"name": "hello_world", "language": {"code": "en_US"}},
     }
-    failure: Exception | None = None
+    failure: graph_errors.GraphFailure | None = None
     try:
         body = graph_call.call(
             "POST", f"/{phone_number_id}/messages", token=token, json=payload, base_url=base_url, deadline=deadline
         )
-    except graph_call.CallFailed as exc:
-        if exc.may_have_acted:
-            failure = MaybeSent(f"The message may have been sent. {exc} Check its status webhook before sending again.")
-        elif exc.decision and exc.decision.code == NOT_IN_ALLOWED_LIST:
-            failure = RecipientNotAllowed(
+    except graph_errors.GraphFailure as exc:
+        if isinstance(exc, graph_errors.MayHaveTakenEffect):
+            failure = exc.recast(graph_errors.MayHaveTakenEffect, f"{_MAYBE} {exc} {_CHECK}")
+        elif exc.code == NOT_IN_ALLOWED_LIST:
+            failure = exc.recast(
+                RecipientNotAllowed,
                 f"{to} is not on the test number's allowed list: add it under API Setup > To and confirm "
                 "the code WhatsApp sends it, or send from your registered business number.",
-                exc.decision,
             )
         else:
-            failure = SendFailed(f"Not sent. {exc}", exc.decision)
+            failure = exc.recast(SendFailed, f"Not sent. {exc}")
     if failure:
         raise failure  # outside `except`: nothing is chained
     messages = body.get("messages")
     first = messages[0] if isinstance(messages, list) and messages else None
     message_id = first.get("id") if isinstance(first, dict) else None
     if not isinstance(message_id, str) or not message_id:
-        raise MaybeSent(
-            "The message may have been sent: Graph's answer has no message ID. Check its status webhook before sending again."
-        )
+        raise graph_errors.MayHaveTakenEffect(f"{_MAYBE} Graph's answer has no message ID. {_CHECK}")
     return message_id
 
 
@@ -91,23 +85,12 @@ def send_hello_world(
 
 def main(environ: dict[str, str]) -> int:
     """Send to WHATSAPP_TEST_RECIPIENT from WHATSAPP_PHONE_NUMBER_ID; credentials from `environ`."""
-    names = ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TEST_RECIPIENT")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    try:
-        message_id = send_hello_world(
-            environ["WHATSAPP_PHONE_NUMBER_ID"],
-            environ["WHATSAPP_TEST_RECIPIENT"],
-            environ["WHATSAPP_TOKEN"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
-        )
-    except (SendFailed, MaybeSent) as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"Sent: {message_id}")
-    return 0
+
+    def send(settings: dict[str, str]) -> str:
+        phone, to, token = settings["WHATSAPP_PHONE_NUMBER_ID"], settings["WHATSAPP_TEST_RECIPIENT"], settings["WHATSAPP_TOKEN"]
+        return f"Sent: {send_hello_world(phone, to, token, base_url=settings['GRAPH_API_BASE'])}"
+
+    return graph_call.run_script(environ, ("WHATSAPP_TOKEN", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_TEST_RECIPIENT"), send)
 
 
 if __name__ == "__main__":

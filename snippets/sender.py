@@ -7,13 +7,13 @@ WhatsApp has no idempotency key: every repeated POST can reach the customer agai
 - Graph answered with an error that graph_errors.classify() marks retryable (throttling, temporary).
 
 An outcome that may have been accepted (read timeout, connection reset after sending, an attempt
-still under way at the deadline, HTTP 5xx or 200 without a Graph answer) raises `MaybeSent` after one POST and is
-never retried: the message status webhook (`sent`, `delivered` or `failed` for the message) settles
+still under way at the deadline, HTTP 5xx or 200 without a Graph answer) raises `MayHaveTakenEffect`
+after one POST and is never retried: the message status webhook (`sent`, `delivered` or `failed` for the message) settles
 it. Every call has a total deadline (DEFAULT_DEADLINE, 60 s) that bounds attempts, backoff and
 Retry-After waits together. Success means Graph returned `messages[0].id`.
 
 Copy graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -34,62 +34,13 @@ except ImportError:  # run as a script beside its siblings (python sender.py)
 DEFAULT_BASE_URL, DEFAULT_DEADLINE = graph_http.DEFAULT_BASE_URL, graph_http.DEFAULT_DEADLINE
 
 
-class WhatsAppError(Exception):
+MayHaveTakenEffect = graph_errors.MayHaveTakenEffect  # the message may have been sent: see send_message
+
+
+class WhatsAppError(graph_errors.GraphFailure):
     """Graph did not accept the message. `retryable` says whether sending it again later can help;
-    `decision` is graph_errors' verdict on Graph's error (None when Graph gave none)."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        decision: graph_errors.Decision | None = None,
-        retryable: bool = False,
-        attempts: int = 1,
-        fbtrace_id: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.decision, self.retryable, self.attempts = decision, retryable, attempts
-        self.fbtrace_id, self.retry_after = fbtrace_id, retry_after
-
-    @property
-    def code(self) -> int | None:
-        return self.decision.code if self.decision else None
-
-    @property
-    def details(self) -> str | None:
-        return self.decision.details if self.decision else None
-
-
-class MaybeSent(Exception):
-    """The message may have been sent: do NOT resend it blindly. Its status webhook (sent,
-    delivered or failed) tells whether it went out; resend only after a `failed` status or none
-    within your own time limit. Deliberately not a WhatsAppError, so code that retries
-    WhatsAppError does not catch it by accident."""
-
-    def __init__(self, reason: str, attempts: int = 1) -> None:
-        super().__init__(
-            f"The message may have been sent: {graph_errors.sentence(reason)} It was not sent again. Check its status "
-            "webhook (sent, delivered or failed) before sending it again."
-        )
-        self.reason, self.attempts = reason, attempts
-
-
-def advice(decision: graph_errors.Decision) -> str:
-    """What to tell the operator about a Graph error, from the classifier's action (never message text)."""
-    said = f"Graph error {decision.code}" + (f"/{decision.subcode}" if decision.subcode else "")
-    said += f" ({decision.title})" if decision.title else ""
-    detail = f" {graph_errors.sentence(decision.details)}" if decision.details else ""
-    todo = {
-        graph_errors.RETRY_WITH_BACKOFF: "Throttled or temporary: retry later with backoff.",
-        graph_errors.RETRY_AFTER_WAIT: "Wait before sending to this recipient again.",
-        graph_errors.REAUTHENTICATE: "The access token is expired, revoked or invalid: generate a new one.",
-        graph_errors.FIX_THEN_RETRY: "Fix the request, the token's access or the account, then send again.",
-        graph_errors.DO_NOT_RETRY: "Sending the same message again will fail the same way.",
-    }.get(decision.action, "Not retried automatically.")
-    if not decision.known:
-        todo = "A code this sender does not know: not retried; have a human look at it."
-    return f"{said}:{detail} {todo}"
+    `decision` is graph_errors' verdict on Graph's error (None when Graph gave none); `code`,
+    `details`, `fbtrace_id`, `retry_after` and `attempts` as in graph_errors.GraphFailure."""
 
 
 def whatsapp_session(token: str, app_secret: str | None = None) -> requests.Session:
@@ -124,83 +75,51 @@ def send_message(
     """POST a message; return Graph's answer, which holds `messages[0].id`.
 
     Raises WhatsAppError when Graph did not accept it (`retryable` says whether a later try can
-    help) and MaybeSent when it may have been accepted. Never takes longer than `deadline` seconds.
+    help) and MayHaveTakenEffect when it may have been accepted. Never takes longer than `deadline` seconds.
     """
     url = graph_http.graph_url(f"/{phone_number_id}/messages", base_url)
     body = {"messaging_product": "whatsapp", **payload}
-    end = time.monotonic() + deadline
+    stop_at = time.monotonic() + deadline
     attempts = 0
     while True:
         attempts += 1
-        wait: float | None = None
-        answered = False
-        unreachable = None
+        failure: graph_errors.GraphFailure | None = None
         try:
             answer = graph_http.request(
-                session, "POST", url, json=body, deadline=end, connect_timeout=connect_timeout, read_timeout=read_timeout
+                session, "POST", url, json=body, stop_at=stop_at, connect_timeout=connect_timeout, read_timeout=read_timeout
             )
-        except graph_http.Unreachable as exc:
-            unreachable = exc  # handled below, outside the except block, so nothing is chained
-        if unreachable is not None:
-            if unreachable.request_sent:
-                raise MaybeSent(unreachable.reason, attempts)
-            failure = WhatsAppError(
-                f"{graph_errors.sentence(unreachable.reason)} The message was not sent; check connectivity.",
-                retryable=True,
-                attempts=attempts,
-            )
-        else:
-            if _message_id(answer.body):
-                return answer.body
-            failure = _not_accepted(answer, attempts)  # raises MaybeSent when it cannot tell
-            wait, answered = answer.retry_after, True
-        # Resend only what certainly was not taken: never connected, or Graph said so with its code.
-        not_taken = failure.decision.retryable if failure.decision else not answered
-        if not not_taken:
-            raise failure
-        pause = max(wait or 0.0, random.uniform(0, backoff * 2 ** (attempts - 1)))  # noqa: S311 - jitter, not crypto
-        # No attempt starts that could not even connect in time: one cut off by the deadline would
-        # have to count as possibly sent.
-        if attempts >= max_attempts or time.monotonic() + pause + connect_timeout >= end:
-            waited = f" Graph asked to wait {wait:g} s, past the deadline." if wait and time.monotonic() + wait >= end else ""
-            failure.args = (f"{failure.args[0]}{waited} Gave up after {attempts} attempt{'s' if attempts > 1 else ''}.",)
-            raise failure
-        time.sleep(pause)
+        except graph_errors.GraphFailure as exc:
+            failure = exc  # handled below, outside the except block, so nothing is chained
+        if failure is None:
+            failure = graph_errors.interpret(answer)
+            if failure is None and _message_id(answer.body):
+                accepted: dict[str, Any] = answer.body
+                return accepted
+        if failure is None:
+            failure = MayHaveTakenEffect(f"HTTP {answer.status} without a message ID or a Graph error.")
+        if isinstance(failure, MayHaveTakenEffect):
+            raise failure.recast(MayHaveTakenEffect, _may_have_been_sent(failure), attempts=attempts)
+        said = str(failure) if failure.sent else f"{failure} The message was not sent; check connectivity."
+        pause = max(failure.retry_after or 0.0, random.uniform(0, backoff * 2 ** (attempts - 1)))  # noqa: S311 - jitter, not crypto
+        # Resend only what certainly was not taken (never connected, or Graph said so with its code), and
+        # start no attempt that could not even connect in time: one cut off by the deadline would have to
+        # count as possibly sent.
+        if failure.retryable and attempts < max_attempts and time.monotonic() + pause + connect_timeout < stop_at:
+            time.sleep(pause)
+            continue
+        if failure.retryable:
+            wait = failure.retry_after
+            if wait and time.monotonic() + wait >= stop_at:
+                said += f" Graph asked to wait {wait:g} s, past the deadline."
+            said += f" Gave up after {attempts} attempt{'s' if attempts > 1 else ''}."
+        raise failure.recast(WhatsAppError, said, attempts=attempts)
 
 
-def _not_accepted(answer: graph_http.Answer, attempts: int) -> WhatsAppError:
-    """The WhatsAppError for an answer without a message ID; MaybeSent when it may have been sent."""
-    error = answer.body.get("error") if isinstance(answer.body, dict) else None
-    if isinstance(error, dict):
-        decision = graph_errors.classify(error)
-        trace = error.get("fbtrace_id")
-        return WhatsAppError(
-            advice(decision),
-            decision=decision,
-            retryable=decision.retryable,
-            attempts=attempts,
-            fbtrace_id=trace if isinstance(trace, str) else None,
-            retry_after=answer.retry_after,
-        )
-    if 300 <= answer.status < 400:
-        return WhatsAppError(
-            f"HTTP {answer.status} redirect: not followed, a POST must reach Graph itself. Check the base URL and any proxy.",
-            attempts=attempts,
-        )
-    if answer.status == 429:  # someone in front of Graph refused it outright: not taken, try later
-        return WhatsAppError(
-            "HTTP 429 without a Graph error: throttled before Graph. Retry later.",
-            retryable=True,
-            attempts=attempts,
-            retry_after=answer.retry_after,
-        )
-    if 400 <= answer.status < 500:
-        return WhatsAppError(
-            f"HTTP {answer.status} without a Graph error ({answer.content_type or 'no content type'}): "
-            "something in front of Graph refused the request. Check the base URL and any proxy.",
-            attempts=attempts,
-        )
-    raise MaybeSent(f"HTTP {answer.status} without a message ID or a Graph error", attempts)
+def _may_have_been_sent(failure: graph_errors.GraphFailure) -> str:
+    return (
+        f"The message may have been sent: {failure} It was not sent again. Check its status "
+        "webhook (sent, delivered or failed) before sending it again."
+    )
 
 
 if __name__ == "__main__":
@@ -216,6 +135,6 @@ if __name__ == "__main__":
             {"to": os.environ["WHATSAPP_TEST_RECIPIENT"], "type": "text", "text": {"body": "Hello from the sender"}},
             base_url=os.environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,  # unset or empty: Graph itself
         )
-    except (WhatsAppError, MaybeSent) as exc:
+    except graph_errors.GraphFailure as exc:  # WhatsAppError or MayHaveTakenEffect
         raise SystemExit(f"{type(exc).__name__}: {exc}") from None
     print(f"Accepted: {answer['messages'][0]['id']}")

@@ -5,7 +5,7 @@ This call uses your own system user token (with business_management), not the cu
 business token. Server-side only.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -24,17 +24,16 @@ DEFAULT_BASE_URL = graph_http.DEFAULT_BASE_URL
 DEFAULT_DEADLINE = 15.0  # seconds
 
 
-class SharingFailed(RuntimeError):
-    """The credit line is not known to be shared. `maybe_done` is True when it may have been
-    shared anyway; `decision` is graph_errors' verdict when Graph sent an error. Never contains the token."""
-
-    def __init__(self, message: str, *, maybe_done: bool = False, decision: graph_errors.Decision | None = None) -> None:
-        super().__init__(message)
-        self.maybe_done, self.decision = maybe_done, decision
-        self.code = decision.code if decision else None
+class SharingFailed(graph_errors.GraphFailure):
+    """The credit line was not shared; `decision` is graph_errors' verdict when Graph sent an error.
+    When it may have been shared anyway, graph_errors.MayHaveTakenEffect is raised instead. Never
+    contains the token."""
 
 
 # --8<-- [start:share]
+_MAYBE = " It may have been shared: list the credit line's allocations before trying again."
+
+
 def share_credit_line(
     credit_line_id: str,
     waba_id: str,
@@ -47,8 +46,8 @@ def share_credit_line(
     """Share and attach your credit line to the customer's WABA; return the allocation config ID.
     One POST, never repeated: when the answer is lost, check the line's allocations before retrying."""
     if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
-        raise SharingFailed(f"The currency must be an ISO 4217 code such as USD, not {currency!r}.")
-    failure = None
+        raise SharingFailed(f"The currency must be an ISO 4217 code such as USD, not {currency!r}.", sent=False)
+    failure: graph_errors.GraphFailure | None = None
     try:
         body = graph_call.call(
             "POST",
@@ -58,16 +57,16 @@ def share_credit_line(
             base_url=base_url,
             deadline=deadline,
         )
-    except graph_call.CallFailed as exc:
-        then = " It may have been shared: list the credit line's allocations before trying again." if exc.may_have_acted else ""
-        failure = SharingFailed(
-            f"Sharing the credit line failed. {exc}{then}", maybe_done=exc.may_have_acted, decision=exc.decision
-        )
+    except graph_errors.GraphFailure as exc:
+        if isinstance(exc, graph_errors.MayHaveTakenEffect):
+            failure = exc.recast(graph_errors.MayHaveTakenEffect, f"Sharing the credit line failed. {exc}{_MAYBE}")
+        else:
+            failure = exc.recast(SharingFailed, f"Sharing the credit line failed. {exc}")
     if failure:
         raise failure  # outside `except`: nothing is chained
     config = body.get("allocation_config_id")
     if not isinstance(config, str) or not config:
-        raise SharingFailed("Graph's answer has no allocation_config_id (a proxy or an API change?).", maybe_done=True)
+        raise graph_errors.MayHaveTakenEffect(f"Graph's answer has no allocation_config_id (a proxy or an API change?).{_MAYBE}")
     return config
 
 
@@ -75,26 +74,21 @@ def share_credit_line(
 
 
 def main(environ: dict[str, str]) -> int:
-    """Share META_CREDIT_LINE_ID with WHATSAPP_WABA_ID; the system user token comes from
-    WHATSAPP_SYSTEM_TOKEN, never from arguments."""
-    names = ("WHATSAPP_SYSTEM_TOKEN", "META_CREDIT_LINE_ID", "WHATSAPP_WABA_ID")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    try:
+    """Share META_CREDIT_LINE_ID with WHATSAPP_WABA_ID (in WHATSAPP_WABA_CURRENCY, default USD); the
+    system user token comes from WHATSAPP_SYSTEM_TOKEN."""
+
+    def share(settings: dict[str, str]) -> str:
+        waba, currency = settings["WHATSAPP_WABA_ID"], environ.get("WHATSAPP_WABA_CURRENCY") or "USD"
         config = share_credit_line(
-            environ["META_CREDIT_LINE_ID"],
-            environ["WHATSAPP_WABA_ID"],
-            environ.get("WHATSAPP_WABA_CURRENCY") or "USD",
-            environ["WHATSAPP_SYSTEM_TOKEN"],
-            base_url=environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,
+            settings["META_CREDIT_LINE_ID"],
+            waba,
+            currency,
+            settings["WHATSAPP_SYSTEM_TOKEN"],
+            base_url=settings["GRAPH_API_BASE"],
         )
-    except SharingFailed as exc:
-        print(f"sharing failed: {exc}", file=sys.stderr)
-        return 1
-    print(f"Shared the credit line with WABA {environ['WHATSAPP_WABA_ID']} (allocation config {config}).")
-    return 0
+        return f"Shared the credit line with WABA {waba} (allocation config {config})."
+
+    return graph_call.run_script(environ, ("WHATSAPP_SYSTEM_TOKEN", "META_CREDIT_LINE_ID", "WHATSAPP_WABA_ID"), share)
 
 
 if __name__ == "__main__":

@@ -4,22 +4,23 @@ Call check_whatsapp_token() once when your service starts, not per request. It r
 TokenProblem (the WhatsApp token must change), AppCredentialsProblem (META_APP_ID or
 META_APP_SECRET is wrong: Graph refused the app token that asks debug_token) or GraphUnavailable
 (the check could not run: network, deadline, proxy, outage, throttling or an unreadable answer).
+All three are graph_errors.GraphFailure; none is a subclass of another.
 
-Copy graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests. Run it on a server only: it uses the app secret.
+Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
+Needs Python 3.10+ and requests. Run it on a server only: it uses the app secret.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
-import requests
-
 try:  # imported as a package module (python -m snippets.startup_check, or from your code)
-    from . import graph_errors, graph_http
+    from . import graph_call, graph_errors, graph_http
 except ImportError:  # run as a script beside its siblings (python startup_check.py)
+    import graph_call  # type: ignore[no-redef,import-not-found]
     import graph_errors  # type: ignore[no-redef,import-not-found]
     import graph_http  # type: ignore[no-redef,import-not-found]
 
@@ -27,22 +28,23 @@ DEFAULT_BASE_URL, DEFAULT_DEADLINE = graph_http.DEFAULT_BASE_URL, graph_http.DEF
 REQUIRED_SCOPES = {"whatsapp_business_messaging", "whatsapp_business_management"}
 
 
-class TokenProblem(PermissionError):
-    """The WhatsApp token cannot do its job. Retrying will not help; the message says what to fix."""
-
-    def __init__(self, message: str, decision: graph_errors.Decision | None = None) -> None:
-        super().__init__(message)
-        self.decision = decision
-        self.code = decision.code if decision else None  # Graph's error code, when Graph gave one
+class TokenProblem(graph_errors.GraphFailure, PermissionError):
+    """The WhatsApp token cannot do its job. Retrying will not help; the message says what to fix.
+    `code` is Graph's error code when Graph gave one."""
 
 
-class AppCredentialsProblem(TokenProblem):
+class AppCredentialsProblem(graph_errors.GraphFailure, PermissionError):
     """Graph refused the debug_token call itself: the app token META_APP_ID|META_APP_SECRET that asks
-    is wrong (or the token belongs to another app). The WhatsApp token was not judged."""
+    is wrong (or the token belongs to another app). The WhatsApp token was not judged, so this is
+    deliberately not a TokenProblem: `except TokenProblem` must not send you to regenerate it."""
 
 
-class GraphUnavailable(RuntimeError):
-    """The check could not run (network, deadline, proxy, outage, throttling, unreadable answer). Retry later."""
+class GraphUnavailable(graph_errors.GraphFailure, RuntimeError):
+    """The check could not run (network, deadline, proxy, outage, throttling, unreadable answer). Retry
+    later: running the check again is harmless, so `retryable` is always True."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message, **{**fields, "retryable": True})
 
 
 def graph_get(
@@ -53,62 +55,37 @@ def graph_get(
     params: dict[str, str] | None = None,
     base_url: str = DEFAULT_BASE_URL,
     deadline: float = DEFAULT_DEADLINE,
-    timeout: float = 10.0,
 ) -> dict[str, Any]:
     """GET a Graph path with appsecret_proof; return its JSON object or raise TokenProblem / GraphUnavailable."""
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {access_token}"
-    query = {**(params or {}), "appsecret_proof": graph_http.appsecret_proof(app_secret, access_token)}
     try:
-        answer = graph_http.request(
-            session,
-            "GET",
-            graph_http.graph_url(path, base_url),
-            params=query,
-            deadline=time.monotonic() + deadline,
-            connect_timeout=timeout,
-            read_timeout=timeout,
+        return graph_call.call(
+            "GET", path, token=access_token, app_secret=app_secret, params=params, base_url=base_url, deadline=deadline
         )
-    except graph_http.Unreachable as exc:
-        failure: str | None = f"{graph_errors.sentence(exc.reason)} Check connectivity and retry."
-    else:
-        failure = None
-    finally:
-        session.close()
-    if failure:
-        raise GraphUnavailable(failure)
-
-    body = answer.body
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        decision = graph_errors.classify(error)
-        said = f"Graph error {decision.code}" + (f"/{decision.subcode}" if decision.subcode else "")
-        said += f": {graph_errors.sentence(decision.details)}" if decision.details else "."
-        if decision.retryable:
-            raise GraphUnavailable(f"{said} Throttled or temporary: retry later.")
-        raise TokenProblem(said, decision)
-    if not isinstance(body, dict) or not 200 <= answer.status < 300:
-        kind = "a non-JSON body" if body is None else f"an unexpected {type(body).__name__}"
-        raise GraphUnavailable(
-            f"The Graph API answered HTTP {answer.status} with {kind} ({answer.content_type or 'no content type'}); "
-            "a proxy, a redirect or an outage is in the way. Check the base URL and retry later."
-        )
-    return body
+    except graph_errors.GraphFailure as exc:
+        failure = exc  # turned into this module's classes outside `except`: nothing is chained
+    if failure.decision is not None and not failure.retryable:  # Graph refused the token's call
+        raise failure.recast(TokenProblem)
+    # A read has no effect, so a lost answer is no worse than no answer: the check can simply run again.
+    raise failure.recast(GraphUnavailable, f"{failure} The check did not run; retry later.")
 
 
 def _unexpected(what: str) -> GraphUnavailable:
     return GraphUnavailable(f"Graph's answer is not in the documented shape ({what}); a proxy or an API change? Retry later.")
 
 
-def _strings(value: Any) -> bool:
+def _is_list_of_strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_grant(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("scope"), str) and _is_list_of_strings(value.get("target_ids", []))
 
 
 def debug_token(
     token: str, app_id: str, app_secret: str, *, base_url: str = DEFAULT_BASE_URL, deadline: float = DEFAULT_DEADLINE
 ) -> dict[str, Any]:
     """debug_token's `data` for the token, with every field this module reads checked for its type."""
-    problem = None
+    problem: AppCredentialsProblem | None = None
     try:
         body = graph_get(
             "/debug_token",
@@ -119,22 +96,19 @@ def debug_token(
             deadline=deadline,
         )
     except TokenProblem as exc:  # a refusal of the asking app token, not a verdict on the WhatsApp token
-        problem = AppCredentialsProblem(_app_credentials_advice(exc), exc.decision)
+        problem = exc.recast(AppCredentialsProblem, _app_credentials_advice(exc))
     if problem:
         raise problem
     data = body.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("is_valid"), bool):
         raise _unexpected("data.is_valid is missing or not true/false")
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "app_id": lambda v: isinstance(v, str),
         "type": lambda v: isinstance(v, str),
         "expires_at": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "scopes": _strings,
+        "scopes": _is_list_of_strings,
         "error": lambda v: isinstance(v, dict),
-        "granular_scopes": lambda v: (
-            isinstance(v, list)
-            and all(isinstance(g, dict) and isinstance(g.get("scope"), str) and _strings(g.get("target_ids", [])) for g in v)
-        ),
+        "granular_scopes": lambda v: isinstance(v, list) and all(_is_grant(g) for g in v),
     }
     for field, valid in checks.items():
         if field in data and not valid(data[field]):
@@ -158,7 +132,8 @@ def _app_credentials_advice(exc: TokenProblem) -> str:
     else:
         why = "Graph refused the debug_token call made with META_APP_ID and META_APP_SECRET"
         fix = "Check both values and the app's settings"
-    return f"{exc} {why}. {fix}."
+    said = graph_errors.describe(exc.decision, advice=False) if exc.decision else str(exc)
+    return f"{said} {why}. {fix}."
 
 
 def permission_statuses(
@@ -183,7 +158,7 @@ def check_whatsapp_token(
 ) -> dict[str, Any]:
     """Return debug_token's data if the token is valid, ours, and has every required scope.
     All calls together finish within `deadline` seconds."""
-    end = time.monotonic() + deadline
+    stop_at = time.monotonic() + deadline
     data = debug_token(token, app_id, app_secret, base_url=base_url, deadline=deadline)
 
     if not data["is_valid"]:
@@ -200,7 +175,7 @@ def check_whatsapp_token(
     if missing:
         detail = ""
         if data.get("type") == "USER":  # a person's token: /me/permissions says why a scope is absent
-            status = permission_statuses(token, app_secret, base_url=base_url, deadline=end - time.monotonic())
+            status = permission_statuses(token, app_secret, base_url=base_url, deadline=stop_at - time.monotonic())
             detail = " (" + ", ".join(f"{s}: {status.get(s, 'not requested')}" for s in sorted(missing)) + ")"
         raise TokenProblem(
             f"The token lacks {', '.join(sorted(missing))}{detail}. Generate a new token with every "
@@ -220,7 +195,7 @@ if __name__ == "__main__":
             os.environ["META_APP_SECRET"],
             base_url=os.environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL,  # unset or empty: Graph itself
         )
-    except (TokenProblem, GraphUnavailable) as exc:
+    except graph_errors.GraphFailure as exc:  # TokenProblem, AppCredentialsProblem or GraphUnavailable
         raise SystemExit(f"{type(exc).__name__}: {exc}") from None
     expiry = "never expires" if info.get("expires_at") == 0 else f"expires at {info.get('expires_at')} (Unix time)"
     print(f"Token OK: {info.get('type')} token for app {info['app_id']}, {expiry}.")

@@ -4,7 +4,7 @@ Meta sends a WABA's webhooks only to apps subscribed to that WABA. After Embedde
 subscribe_app() with the customer's WABA ID and the business token.
 
 Copy graph_call.py, graph_http.py, graph_errors.py and graph_error_actions.json beside this file.
-Needs Python 3.9+ and requests.
+Needs Python 3.10+ and requests.
 """
 
 from __future__ import annotations
@@ -23,21 +23,19 @@ DEFAULT_BASE_URL = graph_http.DEFAULT_BASE_URL
 DEFAULT_DEADLINE = 15.0  # seconds per call
 
 
-class GraphCallFailed(RuntimeError):
-    """Graph refused the call or gave no usable answer. `maybe_done` is True when the subscription
-    may have been made anyway (list the subscriptions to find out); `decision` is graph_errors'
-    verdict when Graph sent an error, `code` its error code. Never contains the token."""
-
-    def __init__(self, message: str, *, maybe_done: bool = False, decision: graph_errors.Decision | None = None) -> None:
-        super().__init__(message)
-        self.maybe_done, self.decision = maybe_done, decision
-        self.code = decision.code if decision else None
+class GraphCallFailed(graph_errors.GraphFailure):
+    """Graph refused the call or gave no usable answer, and nothing was done; `decision` is
+    graph_errors' verdict when Graph sent an error, `code` its error code. When the subscription may
+    have been made anyway, graph_errors.MayHaveTakenEffect is raised instead (list the subscriptions
+    to find out). Never contains the token."""
 
 
 # --8<-- [start:subscribe]
-def _failure(what: str, exc: graph_call.CallFailed, maybe_done: bool) -> GraphCallFailed:
-    then = " It may have been made: call subscribed_app_ids() to see." if maybe_done else ""
-    return GraphCallFailed(f"{what} failed. {exc}{then}", maybe_done=maybe_done, decision=exc.decision)
+def _failure(what: str, exc: graph_errors.GraphFailure, may_have_taken_effect: bool) -> graph_errors.GraphFailure:
+    if may_have_taken_effect:
+        then = " It may have been made: call subscribed_app_ids() to see."
+        return exc.recast(graph_errors.MayHaveTakenEffect, f"{what} failed. {exc}{then}")
+    return exc.recast(GraphCallFailed, f"{what} failed. {exc}")
 
 
 def _app_id(entry: object) -> str | None:
@@ -48,19 +46,19 @@ def _app_id(entry: object) -> str | None:
 
 def subscribe_app(waba_id: str, token: str, *, base_url: str = DEFAULT_BASE_URL, deadline: float = DEFAULT_DEADLINE) -> None:
     """Subscribe the token's app to the WABA's webhooks: one POST, never repeated automatically.
-    When the outcome is unknown (GraphCallFailed.maybe_done), subscribed_app_ids() tells."""
+    Raises GraphCallFailed, or graph_errors.MayHaveTakenEffect when the outcome is unknown:
+    subscribed_app_ids() tells."""
     failure = None
     try:
         body = graph_call.call("POST", f"/{waba_id}/subscribed_apps", token=token, base_url=base_url, deadline=deadline)
-    except graph_call.CallFailed as exc:
-        failure = _failure("Subscribing the app", exc, exc.may_have_acted)
+    except graph_errors.GraphFailure as exc:
+        failure = _failure("Subscribing the app", exc, isinstance(exc, graph_errors.MayHaveTakenEffect))
     if failure:
         raise failure  # outside `except`: nothing is chained
     if body.get("success") is not True:
-        raise GraphCallFailed(
+        raise graph_errors.MayHaveTakenEffect(
             'Graph answered without confirming the subscription (no "success": true). '
-            "It may have been made: call subscribed_app_ids() to see.",
-            maybe_done=True,
+            "It may have been made: call subscribed_app_ids() to see."
         )
 
 
@@ -71,8 +69,8 @@ def subscribed_app_ids(
     failure = None
     try:
         body = graph_call.call("GET", f"/{waba_id}/subscribed_apps", token=token, base_url=base_url, deadline=deadline)
-    except graph_call.CallFailed as exc:
-        failure = _failure("Listing the subscribed apps", exc, maybe_done=False)
+    except graph_errors.GraphFailure as exc:  # a lost answer to a read changed nothing
+        failure = _failure("Listing the subscribed apps", exc, may_have_taken_effect=False)
     if failure:
         raise failure
     entries = body.get("data")
@@ -88,23 +86,15 @@ def subscribed_app_ids(
 
 def main(environ: dict[str, str]) -> int:
     """Subscribe META_APP_ID's app to WHATSAPP_WABA_ID unless it already is; credentials from `environ`."""
-    names = ("WHATSAPP_TOKEN", "WHATSAPP_WABA_ID", "META_APP_ID")
-    missing = [n for n in names if not environ.get(n)]
-    if missing:
-        print(f"Set {', '.join(missing)} in the environment first.", file=sys.stderr)
-        return 2
-    waba, token, app_id = environ["WHATSAPP_WABA_ID"], environ["WHATSAPP_TOKEN"], environ["META_APP_ID"]
-    base = environ.get("GRAPH_API_BASE") or DEFAULT_BASE_URL
-    try:
-        if app_id not in subscribed_app_ids(waba, token, base_url=base):
-            subscribe_app(waba, token, base_url=base)
-            print(f"Subscribed app {app_id} to WABA {waba}: its webhooks will now arrive.")
-        else:
-            print(f"App {app_id} is already subscribed to WABA {waba}.")
-    except GraphCallFailed as exc:
-        print(f"subscription check failed: {exc}", file=sys.stderr)
-        return 1
-    return 0
+
+    def subscribe(settings: dict[str, str]) -> str:
+        waba, token, app_id = settings["WHATSAPP_WABA_ID"], settings["WHATSAPP_TOKEN"], settings["META_APP_ID"]
+        if app_id in subscribed_app_ids(waba, token, base_url=settings["GRAPH_API_BASE"]):
+            return f"App {app_id} is already subscribed to WABA {waba}."
+        subscribe_app(waba, token, base_url=settings["GRAPH_API_BASE"])
+        return f"Subscribed app {app_id} to WABA {waba}: its webhooks will now arrive."
+
+    return graph_call.run_script(environ, ("WHATSAPP_TOKEN", "WHATSAPP_WABA_ID", "META_APP_ID"), subscribe)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,9 @@ import json
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 try:
     from . import graph_errors
@@ -98,7 +99,7 @@ def print_handled(event: Event) -> None:
 
 
 def backoff(tries: int, base: float = RETRY_BASE) -> float:
-    return min(RETRY_CAP, base * 2 ** (tries - 1))
+    return min(RETRY_CAP, base * 2.0 ** (tries - 1))
 
 
 class Workers:

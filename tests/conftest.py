@@ -96,10 +96,19 @@ def closed_port_url() -> str:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The site, built once with `mkdocs build --strict`."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(ROOT, site_dir)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    """The site, built once per run with `mkdocs build --strict`: under pytest-xdist the first worker
+    to ask builds it into the run's shared temporary folder, and the others wait on a file lock and
+    reuse it."""
+    from filelock import FileLock
+
+    # A worker's base temp is a folder of the run's own (pytest-xdist sets PYTEST_XDIST_WORKER).
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    site_dir = shared / "site"
+    with FileLock(str(shared / "site.lock")):
+        if not (site_dir / "index.html").is_file():
+            result = build_site(ROOT, site_dir)
+            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
     return site_dir
 
 

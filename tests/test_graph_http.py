@@ -1,21 +1,22 @@
 """snippets/graph_http.py against answers no Graph sends but a proxy or a broken server can: each
-one must end in an Answer or Unreachable at once, never in a raw exception or a wait for the deadline."""
+one must end in an Answer or a GraphFailure at once, never in a raw exception or a wait for the deadline."""
 
 from __future__ import annotations
 
 import time
 
+import pytest
 import requests
 
 from snippets import graph_errors, graph_http
-from support.hostile_server import response
+from support.hostile_server import graph_error, response
 
 DEADLINE = 5.0
 
 
 def call(base_url: str) -> graph_http.Answer:
     began = time.monotonic()
-    result = graph_http.request(requests.Session(), "GET", base_url + "/v0/x", deadline=began + DEADLINE)
+    result = graph_http.request(requests.Session(), "GET", base_url + "/v0/x", stop_at=began + DEADLINE)
     assert time.monotonic() - began < DEADLINE / 2, "an odd answer must not hold the caller until the deadline"
     return result
 
@@ -37,3 +38,155 @@ def test_a_retry_after_that_is_not_a_plain_number_is_ignored(hostile_server):
 def test_a_code_that_only_looks_like_digits_is_an_unknown_code():
     decision = graph_errors.classify({"code": "\u00b2"})
     assert decision.code is None and not decision.known and decision.action == graph_errors.DO_NOT_RETRY
+
+
+# Secrets, wherever they travel and however the header is spelt. The gateway below echoes the whole
+# request (request line, every header and the body) into a Graph-shaped error, as some proxies do.
+TOKEN = "EAAGsecretTOKEN0123456789"
+APP_SECRET = "app-secret-0123456789abcdef"
+
+
+def echo_everything(request, conn, n):
+    seen = f"{request.method} {request.path} {request.headers} {request.body.decode('latin-1')}"
+    conn.send(response(400, graph_error(100, message=f"Gateway saw: {seen}")))
+
+
+def echoed(hostile_server, session: requests.Session, **options) -> tuple[str, str]:
+    """(what the gateway received, what the caller got back: the Answer's body as text)."""
+    server = hostile_server(echo_everything)
+    answer = graph_http.request(session, "POST", server.base_url + "/v0/x", stop_at=time.monotonic() + DEADLINE, **options)
+    received = server.received[0]
+    return f"{received.path} {received.headers} {received.body.decode('latin-1')}", repr(answer.body)
+
+
+@pytest.mark.parametrize("spelling", ["Authorization", "authorization", "AUTHORIZATION", "aUtHoRiZaTiOn"])
+@pytest.mark.parametrize("where", ["session", "request"])
+def test_the_bearer_token_is_masked_whatever_the_header_name_spelling(hostile_server, spelling, where):
+    session = requests.Session()
+    header = {spelling: f"Bearer {TOKEN}"}
+    if where == "session":
+        session.headers.update(header)
+    sent, got = echoed(hostile_server, session, headers=header if where == "request" else None)
+    assert TOKEN in sent, "the token must travel, or the test proves nothing"
+    assert TOKEN not in got and "Bearer ***" in got
+
+
+@pytest.mark.parametrize(
+    ("where", "options"),
+    [
+        ("query", {"params": {"access_token": TOKEN}}),
+        ("session query", {}),
+        ("JSON body", {"json": {"access_token": TOKEN}}),
+        ("bare header", {"headers": {"authorization": TOKEN}}),
+        ("app token", {"headers": {"Authorization": f"Bearer 1234|{APP_SECRET}"}}),
+        ("client secret", {"params": {"client_secret": APP_SECRET}}),
+    ],
+)
+def test_a_secret_is_masked_in_the_query_the_body_a_bare_header_and_an_app_token(hostile_server, where, options):
+    session = requests.Session()
+    if where == "session query":
+        session.params = {"access_token": TOKEN}
+    sent, got = echoed(hostile_server, session, **options)
+    secret = APP_SECRET if where in ("app token", "client secret") else TOKEN
+    assert secret in sent and secret not in got, where
+
+
+def test_appsecret_proof_is_masked_and_an_echo_reaches_no_exception_text(hostile_server):
+    """End to end through graph_call: the gateway's echo becomes the error's details, masked."""
+    from snippets import graph_call
+
+    proof = graph_http.appsecret_proof(APP_SECRET, TOKEN)
+    server = hostile_server(echo_everything)
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_call.call("GET", "/me", base_url=server.base_url, token=TOKEN, app_secret=APP_SECRET, deadline=DEADLINE)
+    assert proof in server.received[0].path and TOKEN in str(server.received[0].headers)
+    text = str(caught.value) + repr(caught.value) + repr(caught.value.decision)
+    assert "Gateway saw" in text and TOKEN not in text and proof not in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The pieces, whole values.
+def test_appsecret_proof_is_hmac_sha256_hex_of_the_token_keyed_with_the_app_secret():
+    # RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".
+    expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert graph_http.appsecret_proof("Jefe", "what do ya want for nothing?") == expected
+
+
+def test_graph_url_pins_the_version_between_host_and_path(guide):
+    version = guide["graph_api"]["pinned_version"]
+    assert graph_http.graph_url("/debug_token", "http://127.0.0.1:9/") == f"http://127.0.0.1:9/{version}/debug_token"
+    assert graph_http.graph_url("/me") == f"https://graph.facebook.com/{version}/me"
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("15", 15.0), (" 15 ", 15.0), ("0", 0.0), ("1.5", None), ("Wed, 21 Oct 2015 07:28:00 GMT", None), ("", None), (None, None)],
+)
+def test_retry_after_is_read_only_as_whole_seconds(header, seconds):
+    assert graph_http._retry_after(header) == seconds
+
+
+def test_secrets_in_lists_every_secret_of_eight_characters_or_more_once_per_spelling():
+    found = graph_http.secrets_in(
+        {"Authorization": "Bearer 1234|appsecretvalue"},
+        {"input_token": "inputtoken123", "code": "c", "error_code": "100200300"},
+        {"client_secret": "clientsecret1"},
+    )
+    assert found == ["inputtoken123", "clientsecret1", "1234|appsecretvalue", "appsecretvalue"]
+    assert graph_http.secrets_in({"Authorization": "Bearer short"}, {}) == []
+    assert graph_http.secrets_in({"authorization": b"Bearer bytes-token-1"}, {}) == ["bytes-token-1"]
+
+
+def test_mask_replaces_plain_and_url_encoded_secrets_longest_first():
+    text = "a=1234|appsecretvalue b=1234%7Cappsecretvalue c=appsecretvalue"
+    assert graph_http.mask(text, ["appsecretvalue", "1234|appsecretvalue"]) == "a=*** b=*** c=***"
+
+
+def test_the_urllib3_log_filter_masks_secret_parameters_and_keeps_the_rest():
+    import logging
+
+    record = logging.LogRecord(
+        "urllib3.connectionpool",
+        logging.DEBUG,
+        __file__,
+        1,
+        "%s",
+        ("GET /x?input_token=abc&error_code=5&code=zz&access_token=tt&appsecret_proof=pp&client_secret=ss",),
+        None,
+    )
+    assert graph_http._RedactSecrets().filter(record) is True
+    expected = "GET /x?input_token=***&error_code=5&code=***&access_token=***&appsecret_proof=***&client_secret=***"
+    assert (record.getMessage(), record.args) == (expected, ())
+
+
+@pytest.mark.parametrize(("size", "fits"), [(10, True), (11, False)])
+def test_the_body_cap_admits_exactly_max_body_bytes(hostile_server, size, fits):
+    server = hostile_server(lambda request, conn, n: conn.send(response(200, b"[" + b" " * (size - 2) + b"]")))
+    url, stop_at = server.base_url + "/v0/x", time.monotonic() + DEADLINE
+    if fits:
+        assert graph_http.request(requests.Session(), "GET", url, stop_at=stop_at, max_body=10).body == []
+    else:
+        with pytest.raises(graph_errors.MayHaveTakenEffect, match="^The answer exceeded 10 bytes"):
+            graph_http.request(requests.Session(), "GET", url, stop_at=stop_at, max_body=10)
+
+
+def test_the_first_request_masks_urllib3s_log_once():
+    import logging
+
+    log = logging.getLogger("urllib3.connectionpool")
+    for _ in range(2):
+        graph_http._mask_urllib3_log()
+    assert sum(isinstance(f, graph_http._RedactSecrets) for f in log.filters) == 1
+
+
+@pytest.mark.parametrize("behaviour", ["drip-headers-1-byte", "drip-body-1-byte", "read-timeout"])
+def test_no_thread_is_left_reading_after_the_deadline_and_the_session_is_reused(hostile_server, behaviour):
+    import threading
+
+    session = requests.Session()
+    slow, healthy = hostile_server(behaviour), hostile_server("healthy")
+    with pytest.raises(graph_errors.MayHaveTakenEffect, match="before the deadline"):
+        graph_http.request(session, "GET", slow.base_url + "/v0/x", stop_at=time.monotonic() + 0.3, read_timeout=5)
+    assert [t for t in threading.enumerate() if t.name == "graph-request"] == [], "a worker still reads after the deadline"
+    answer = graph_http.request(session, "GET", healthy.base_url + "/v0/123", stop_at=time.monotonic() + DEADLINE)
+    assert (answer.status, answer.body) == (200, {"id": "123"})

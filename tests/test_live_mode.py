@@ -8,7 +8,7 @@ import pytest
 
 from mockgraph import DEMO_APP, token_value
 from mockgraph.demo import OWN_PHONE, OWN_WABA
-from support.credentials import env_without_credentials
+from support.credentials import demo_environment, env_without_credentials
 from support.paths import ROOT
 
 pytestmark = pytest.mark.slow  # the fast loop skips it; the full run and CI do not
@@ -26,15 +26,7 @@ def run_live(env_extra, *args):
 
 
 def test_live_mode_passes_against_a_graph_shaped_server(mock):
-    env = {
-        "GRAPH_API_BASE": mock.base_url,
-        "WHATSAPP_TOKEN": token_value("healthy"),
-        "META_APP_ID": DEMO_APP.id,
-        "META_APP_SECRET": DEMO_APP.secret,
-        "WHATSAPP_WABA_ID": OWN_WABA,
-        "WHATSAPP_PHONE_NUMBER_ID": OWN_PHONE,
-        "WHATSAPP_LIVE_TEST_RECIPIENT": "+15550100123",
-    }
+    env = {**demo_environment(mock.base_url), "WHATSAPP_LIVE_TEST_RECIPIENT": "+15550100123"}
     result = run_live(env, "--live")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "6 passed" in result.stdout and "skipped" not in result.stdout

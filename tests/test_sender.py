@@ -11,7 +11,7 @@ import pytest
 
 from mockgraph import DEMO_APP, GraphMock, serve, token_value
 from mockgraph.demo import OUTSIDE_WINDOW_RECIPIENT, OWN_PHONE
-from snippets import graph_errors, sender
+from snippets import graph_errors, graph_http, sender
 from support.hostile_server import first_then_healthy, graph_error, response
 
 pytestmark = pytest.mark.examples  # the example job: every snippet run against the mock
@@ -161,3 +161,118 @@ def test_an_unknown_code_is_never_retried_and_says_so(hostile_server):
     assert not caught.value.retryable and server.posts() == 1
     assert "Something new." in str(caught.value) and "does not know" in str(caught.value)
     assert caught.value.decision == graph_errors.classify({"code": 999999, "message": "Something new."})
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole values, fast: every exception field and message, the backoff schedule and the attempt
+# budget. The jitter is pinned to its upper bound and the sleeps are recorded, not slept.
+@pytest.fixture
+def pauses(monkeypatch) -> list[float]:
+    slept: list[float] = []
+    monkeypatch.setattr(sender.random, "uniform", lambda low, high: high)
+    monkeypatch.setattr(sender.time, "sleep", slept.append)
+    return slept
+
+
+def failure_of(server_url: str, **options) -> graph_errors.GraphFailure:
+    session = sender.whatsapp_session("tok-0123456789")
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT}, base_url=server_url, **options)
+    return caught.value
+
+
+def whole(failure: graph_errors.GraphFailure) -> tuple:
+    fields = (failure.code, failure.retryable, failure.sent, failure.attempts, failure.retry_after, failure.fbtrace_id)
+    return type(failure).__name__, str(failure), *fields
+
+
+def always(status: int, body, headers: dict[str, str] | None = None):
+    return lambda request, conn, n: conn.send(response(status, body, headers))
+
+
+THROTTLED = graph_errors.describe(graph_errors.classify(graph_error(2)["error"]))
+MAY_HAVE_BEEN_SENT = (
+    "The message may have been sent: {} It was not sent again. Check its status webhook (sent, delivered or failed) "
+    "before sending it again."
+)
+
+
+@pytest.mark.parametrize(("deadline", "attempts"), [(12.5, 4), (13.5, 5)])
+def test_the_default_budget_backs_off_1_2_4_8_seconds_and_starts_no_attempt_that_cannot_connect_in_time(
+    hostile_server, pauses, deadline, attempts
+):
+    """Defaults: 5 attempts, backoff 1 s doubling, 5 s to connect. A fifth attempt after the 8 s
+    pause needs 8 + 5 = 13 s of budget: it starts with 13.5 s, not with 12.5 s."""
+    server = hostile_server(always(503, graph_error(2)))
+    failure = failure_of(server.base_url, deadline=deadline)
+    said = f"{THROTTLED} Gave up after {attempts} attempts."
+    assert whole(failure) == ("WhatsAppError", said, 2, True, True, attempts, None, "AhostileTrace")
+    assert pauses == [1.0, 2.0, 4.0, 8.0][: attempts - 1] and server.posts() == attempts
+
+
+def test_one_attempt_says_attempt_in_the_singular(hostile_server, pauses):
+    failure = failure_of(hostile_server(always(503, graph_error(2))).base_url, max_attempts=1)
+    assert str(failure) == f"{THROTTLED} Gave up after 1 attempt." and pauses == []
+
+
+def test_a_retry_after_past_the_deadline_is_named_and_not_waited_for(hostile_server, pauses):
+    server = hostile_server(always(429, b"", {"Retry-After": "3600"}))
+    failure = failure_of(server.base_url, deadline=5)
+    said = "HTTP 429 without a Graph error: throttled before Graph; retry later. Graph asked to wait 3600 s, past the deadline."
+    assert whole(failure) == ("WhatsAppError", f"{said} Gave up after 1 attempt.", None, True, True, 1, 3600.0, None)
+    assert pauses == [] and server.posts() == 1
+
+
+def test_a_short_retry_after_is_waited_for_then_the_send_goes_again(hostile_server, pauses):
+    server = hostile_server(first_then_healthy(always(429, b"", {"Retry-After": "3"})))
+    session = sender.whatsapp_session("tok-0123456789")
+    answer = sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT}, base_url=server.base_url, backoff=0.5)
+    assert answer["messages"] == [{"id": "wamid.HOSTILE0001"}] and pauses == [3.0] and server.posts() == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"messages": []}, {"messages": [{"id": ""}]}, {"messages": [{"id": 5}]}, {"messages": "wamid.x"}, {"messages": ["id"]}, {}],
+)
+def test_an_accepted_answer_without_a_message_id_may_have_been_sent(hostile_server, pauses, body):
+    server = hostile_server(always(200, body))
+    failure = failure_of(server.base_url)
+    said = MAY_HAVE_BEEN_SENT.format("HTTP 200 without a message ID or a Graph error.")
+    assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 1, None, None) and server.posts() == 1
+
+
+def test_a_proxy_page_may_have_been_sent_and_is_not_sent_again(hostile_server, pauses):
+    server = hostile_server(always(502, b"<html>Bad gateway</html>"))
+    failure = failure_of(server.base_url)
+    said = MAY_HAVE_BEEN_SENT.format("HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.")
+    assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 1, None, None) and server.posts() == 1
+
+
+def test_a_read_timeout_is_the_read_timeout_not_the_deadline(hostile_server, pauses):
+    server = hostile_server("read-timeout")
+    failure = failure_of(server.base_url, read_timeout=0.2, deadline=3)
+    said = MAY_HAVE_BEEN_SENT.format("The request was sent but no answer came within the read timeout.")
+    assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 1, None, None)
+
+
+def test_a_graph_error_wins_over_a_message_id_in_the_same_answer(hostile_server, pauses):
+    body = {**graph_error(131047), "messages": [{"id": "wamid.NOT"}]}
+    failure = failure_of(hostile_server(always(400, body)).base_url)
+    decision = graph_errors.classify(body["error"])
+    assert whole(failure) == ("WhatsAppError", graph_errors.describe(decision), 131047, False, True, 1, None, "AhostileTrace")
+
+
+def test_a_send_that_never_left_says_so_and_is_retried(closed_port_url, pauses):
+    failure = failure_of(closed_port_url, max_attempts=2, backoff=0.5)
+    said = (
+        "Could not reach the Graph API: the connection was refused or the host could not be resolved. "
+        "The message was not sent; check connectivity. Gave up after 2 attempts."
+    )
+    assert whole(failure) == ("WhatsAppError", said, None, True, False, 2, None, None) and pauses == [0.5]
+
+
+def test_the_session_carries_the_token_in_the_authorization_header_and_the_proof_as_a_parameter():
+    bare = sender.whatsapp_session("tok-0123456789")
+    assert (dict(bare.headers)["Authorization"], bare.params) == ("Bearer tok-0123456789", {})
+    signed = sender.whatsapp_session("tok-0123456789", app_secret="s3cret")
+    assert signed.params == {"appsecret_proof": graph_http.appsecret_proof("s3cret", "tok-0123456789")}

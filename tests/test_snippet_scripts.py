@@ -102,6 +102,7 @@ def test_every_snippet_function_defaults_to_metas_host():
         graph_call,
         graph_http,
         register_phone,
+        rotate_system_user_token,
         send_from_test_number,
         sender,
         share_credit_line,
@@ -110,7 +111,7 @@ def test_every_snippet_function_defaults_to_metas_host():
     )
 
     modules = (graph_http, graph_call, sender, startup_check, doctor, exchange_code, subscribe_app, send_from_test_number)
-    modules += (register_phone, extend_user_token, share_credit_line)
+    modules += (register_phone, extend_user_token, share_credit_line, rotate_system_user_token)
     for module in modules:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             parameter = inspect.signature(function).parameters.get("base_url")
@@ -123,3 +124,73 @@ def test_the_python_snippets_take_the_version_pin_from_graph_http_only(guide):
     pinned = guide["graph_api"]["pinned_version"]
     naming = sorted(p.name for p in (ROOT / "snippets").glob("*.py") if f"/{pinned}" in p.read_text(encoding="utf-8"))
     assert naming == ["graph_http.py"]
+
+
+def test_the_python_version_the_snippets_state_is_the_one_the_tools_check():
+    """Every Python snippet that states a minimum version states the one ruff (per-file target) and
+    .ci/run's strict mypy check: a statement no tool checks would drift."""
+    import re
+
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    target = config["tool"]["ruff"]["per-file-target-version"]["snippets/**"]  # e.g. "py310"
+    version = f"{target[2]}.{target[3:]}"
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    excluded = "snippets/" + re.escape(READERS_OWN_TEST)
+    assert f"mypy --strict --python-version {version} --exclude '{excluded}' snippets/" in ci_run
+    stated = {
+        p.name: re.findall(r"Needs Python (\d+\.\d+)\+", p.read_text(encoding="utf-8")) for p in (ROOT / "snippets").glob("*.py")
+    }
+    assert {name: found for name, found in stated.items() if found and found != [version]} == {}
+    assert sum(bool(found) for found in stated.values()) >= 8, "the statements moved: update this test"
+
+
+# A reader's own test suite (docs/offline-testing.md): it uses mockgraph's pytest plugin by design,
+# so it is the one file here allowed to import mockgraph (.ci/run's strict mypy excludes it too).
+READERS_OWN_TEST = "integration_offline.py"
+
+
+def test_snippet_imports_point_one_way():
+    """What readers copy imports only its siblings and the packages it names: never mockgraph,
+    guide_data or the tests, and no two snippets import each other (a cycle)."""
+    import ast
+    import graphlib
+
+    graph: dict[str, set[str]] = {}
+    for path in (ROOT / "snippets").glob("*.py"):
+        if path.name == READERS_OWN_TEST:
+            continue
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else [alias.name for alias in node.names]
+                imported |= {name.removeprefix("snippets.").split(".")[0] for name in names}
+                if node.level == 0 and node.module == "snippets":
+                    imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+        assert not imported & {"mockgraph", "guide_data", "guide_macros", "support", "tests"}, path.name
+        graph[path.stem] = {name for name in imported if (ROOT / "snippets" / f"{name}.py").is_file()}
+    order = list(graphlib.TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
+    assert order.index("graph_errors") < order.index("graph_http") < order.index("graph_call") < order.index("startup_check")
+
+
+def test_importing_a_snippet_does_no_work_behind_the_readers_back():
+    """Importing reads no file and touches no logger: the tables load on first use, and the urllib3
+    log filter goes on at the first request (a fresh interpreter, so nothing is imported yet)."""
+    program = """
+import io, logging, pathlib, sys
+opened = []
+def spy(self, *args, **kwargs):
+    if "snippets" in self.parts:  # the snippets' own files (not, say, a package's metadata)
+        opened.append(self.name)
+    return io.open(self, *args, **kwargs)
+pathlib.Path.open = spy
+import snippets.doctor, snippets.sender, snippets.startup_check, snippets.exchange_code
+import snippets.subscribe_app, snippets.send_from_test_number, snippets.on_status
+print(opened, logging.getLogger("urllib3.connectionpool").filters)
+"""
+    result = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] []"

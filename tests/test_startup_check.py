@@ -98,7 +98,7 @@ def test_without_appsecret_proof_the_demo_app_refuses_the_call(proof_mock, guide
 
 @pytest.mark.parametrize(
     ("behaviour", "phrase"),
-    [("html-502", "non-JSON body (text/html"), ("500-graph-code-2", "retry later"), ("503-plain", "HTTP 503")],
+    [("html-502", "HTTP 502 with no JSON (text/html)"), ("500-graph-code-2", "retry later"), ("503-plain", "HTTP 503")],
 )
 def test_proxy_pages_and_server_errors_raise_graph_unavailable(hostile_server, caplog, behaviour, phrase):
     exc = run_check(hostile_server(behaviour).base_url, "healthy", caplog)

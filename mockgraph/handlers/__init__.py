@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockgraph import credit_lines, onboarding
+from mockgraph import credit_lines, onboarding, system_user_tokens
 from mockgraph.call import Call
 from mockgraph.handlers import assets, media, messages, templates, tokens, world
 
@@ -29,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
     "getUserPermissions": tokens.me_permissions,
     "exchangeEmbeddedSignupCode": onboarding.exchange_code,
     "shareCreditLine": credit_lines.share,
+    "generateSystemUserToken": system_user_tokens.generate,
     "sendMessage": messages.send_message,
     "uploadImage": media.upload,
     "retrieveMediaUrl": media.retrieve_url,

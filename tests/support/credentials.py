@@ -6,7 +6,8 @@ import hashlib
 import hmac
 import os
 
-from mockgraph import DEMO_APP
+from mockgraph import DEMO_APP, token_value
+from mockgraph.demo import OWN_PHONE, OWN_WABA
 
 
 def secrets_of(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
@@ -20,3 +21,16 @@ def secrets_of(token: str, app_secret: str = DEMO_APP.secret) -> list[str]:
 def env_without_credentials() -> dict[str, str]:
     """This process's environment minus anything that would point a snippet at real credentials."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "META_", "GRAPH_API_BASE"))}
+
+
+def demo_environment(base_url: str, token: str | None = None, waba: str = OWN_WABA, phone: str = OWN_PHONE) -> dict[str, str]:
+    """What a reader exports to run an example against `base_url` with the demo app (and the
+    healthy demo token unless `token` is given)."""
+    return {
+        "GRAPH_API_BASE": base_url,
+        "WHATSAPP_TOKEN": token or token_value("healthy"),
+        "META_APP_ID": DEMO_APP.id,
+        "META_APP_SECRET": DEMO_APP.secret,
+        "WHATSAPP_WABA_ID": waba,
+        "WHATSAPP_PHONE_NUMBER_ID": phone,
+    }

@@ -19,6 +19,7 @@ from mockgraph import DEMO_APP
 
 WABA_ID, PHONE_ID = "200000000000001", "300000000000001"
 HOSTILE_BUSINESS_TOKEN = "PLACEHOLDER-business-token-from-a-hostile-server"  # never a real token shape
+HOSTILE_SYSTEM_USER_TOKEN = "PLACEHOLDER-system-user-token-from-a-hostile-server"
 HOLD_SECONDS = 5.0  # how long "silent" behaviours keep a connection open; far past any test deadline
 
 
@@ -42,6 +43,8 @@ def healthy(request: Received) -> tuple[int, dict]:
         return 200, {"data": [{"permission": "whatsapp_business_messaging", "status": "granted"}]}
     if path.endswith("/oauth/access_token"):  # an Embedded Signup code exchanged
         return 200, {"access_token": HOSTILE_BUSINESS_TOKEN, "token_type": "bearer"}
+    if request.method == "POST" and path.endswith("/access_tokens"):  # a system user's next token
+        return 200, {"access_token": HOSTILE_SYSTEM_USER_TOKEN}
     if request.method == "POST" and path.endswith("/register"):  # a number registered
         return 200, {"success": True}
     if path.endswith("/subscribed_apps"):
