@@ -78,6 +78,13 @@ def test_the_command_lists_the_demo_tokens(scratch):
     assert "healthy" in names and "full-access" in names, listed.stdout
 
 
+def test_the_doctor_demo_says_it_needs_a_checkout(scratch):
+    """The wheel carries no snippets/: `mockgraph doctor` says where it runs instead of a traceback."""
+    result = run([str(scratch / "bin" / "mockgraph"), "doctor"], scratch.parent)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "run it in a checkout of the guide" in result.stderr
+
+
 def test_the_command_serves_a_versioned_call(scratch):
     log = scratch.parent / "mockgraph.log"
     with log.open("w") as out:  # to a file: a PIPE nobody reads would stall the server
