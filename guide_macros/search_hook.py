@@ -39,8 +39,9 @@ _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _CODE = re.compile(r"<code>([^<]{2,80})</code>")
 _QUOTE = re.compile(r"“[^”]{3,200}”")
+_PLACEHOLDER = re.compile(r"\{[a-z-]+\}")
 _TABLE_LABELS = re.compile(r"Operation\s*Permission \(any one\)\s*Source\s*Tokens\s*Advanced Access|\bmockgraph\b|\binferred\b")
-FIRST_PARAGRAPH_CHARS = 200  # about two lines: enough to say what the section is about
+FIRST_PARAGRAPH_CHARS = 160  # about two lines: enough to say what the section is about
 SHORT_PARAGRAPH_CHARS = 100  # a pasted error message, a one-line rule
 TITLES_ONLY = ("changelog/", "glossary/")
 
@@ -63,9 +64,9 @@ def lean_doc(doc: dict) -> dict | None:
     if page in TITLES_ONLY:
         return None if section else {**doc, "text": ""}
     if page.startswith("errors/"):
-        return {**doc, "text": _plain(doc["text"])}
-    if page == "endpoint-permissions/" and section:
-        return {**doc, "text": " ".join(_TABLE_LABELS.sub(" ", _plain(doc["text"])).split())}
+        return {**doc, "text": _plain(doc["text"]).removeprefix("Meta's text: ")}
+    if page == "endpoint-permissions/" and section:  # a path's {placeholders} are not what anyone types
+        return {**doc, "text": " ".join(_PLACEHOLDER.sub("", _TABLE_LABELS.sub(" ", _plain(doc["text"]))).split())}
     return {**doc, "text": _lean(doc["text"])}
 
 
