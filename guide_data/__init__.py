@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +18,18 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_FILE = ROOT / "data" / "guide.yaml"
+
+
+def _data_file() -> Path:
+    """data/guide.yaml in a checkout (the one copy); in an installed wheel, the copy packaged as
+    guide_data/data/guide.yaml (pyproject.toml maps data/ there), found with importlib.resources."""
+    in_checkout = ROOT / "data" / "guide.yaml"
+    if in_checkout.is_file():
+        return in_checkout
+    return Path(str(importlib.resources.files(__name__).joinpath("data", "guide.yaml")))
+
+
+DATA_FILE = _data_file()
 
 # The permissions Meta's WhatsApp Permissions page names (core and optional). A name outside this
 # list is almost always a typo, and a typo here would silently change what mockgraph enforces.
@@ -578,7 +590,8 @@ def _topic_checks(data: dict) -> list[str]:
     ids = [d["id"] for d in data["dated_statements"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"dated_statements: id {dup!r} is listed more than once")
-    for name in data["page_last_verified"]:
+    # Only a checkout has the pages; an installed mockgraph carries the data without them.
+    for name in data["page_last_verified"] if (ROOT / "docs").is_dir() else ():
         if not (ROOT / "docs" / name).is_file():
             problems.append(f"page_last_verified: docs/{name} does not exist")
     return problems
