@@ -41,7 +41,7 @@ _CODE = re.compile(r"<code>([^<]{2,80})</code>")
 _QUOTE = re.compile(r"“[^”]{3,200}”")
 _PLACEHOLDER = re.compile(r"\{[a-z-]+\}")
 _TABLE_LABELS = re.compile(r"Operation\s*Permission \(any one\)\s*Source\s*Tokens\s*Advanced Access|\bmockgraph\b|\binferred\b")
-FIRST_PARAGRAPH_CHARS = 160  # about two lines: enough to say what the section is about
+FIRST_PARAGRAPH_CHARS = 140  # about two lines: enough to say what the section is about
 SHORT_PARAGRAPH_CHARS = 100  # a pasted error message, a one-line rule
 TITLES_ONLY = ("changelog/", "glossary/")
 
@@ -66,7 +66,8 @@ def lean_doc(doc: dict) -> dict | None:
     if page.startswith("errors/"):
         return {**doc, "text": _plain(doc["text"]).removeprefix("Meta's text: ")}
     if page == "endpoint-permissions/" and section:  # a path's {placeholders} are not what anyone types
-        return {**doc, "text": " ".join(_PLACEHOLDER.sub("", _TABLE_LABELS.sub(" ", _plain(doc["text"]))).split())}
+        words = _PLACEHOLDER.sub("", _TABLE_LABELS.sub(" ", _plain(doc["text"]))).split()
+        return {**doc, "text": " ".join(dict.fromkeys(words))}  # each term once: search matches terms
     return {**doc, "text": _lean(doc["text"])}
 
 
