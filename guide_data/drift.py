@@ -23,7 +23,6 @@ FACTS_MAX_AGE_DAYS = 120
 # Where a Graph URL may appear: the pages, the examples, the mock, README and the workflows.
 URL_SCOPES = ("docs", "snippets", "mockgraph", "README.md", ".github/workflows")
 _URL = re.compile(r"https?://graph\.facebook\.com(?P<rest>[^\s\"'`)<>\]]*)")
-_VERSION = re.compile(r"/v\d+\.\d+(?=[/\"'?#\s]|$)")
 
 
 @dataclass(frozen=True)
