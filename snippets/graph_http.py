@@ -122,8 +122,11 @@ def mask(text: str, secrets: list[str]) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    if value and value.strip().isascii() and value.strip().isdecimal():  # "²" is a digit to isdigit()
-        return float(value.strip())
+    if value is None:
+        return None
+    seconds = value.strip()
+    if seconds.isascii() and seconds.isdecimal():  # "²" is a digit to isdigit()
+        return float(seconds)
     return None  # an HTTP date or garbage: the caller's own backoff applies
 
 

@@ -190,3 +190,124 @@ def test_no_thread_is_left_reading_after_the_deadline_and_the_session_is_reused(
     assert [t for t in threading.enumerate() if t.name == "graph-request"] == [], "a worker still reads after the deadline"
     answer = graph_http.request(session, "GET", healthy.base_url + "/v0/123", stop_at=time.monotonic() + DEADLINE)
     assert (answer.status, answer.body) == (200, {"id": "123"})
+
+
+# ---------------------------------------------------------------------------------------------
+# What the caller gets back, whole: the Answer, or which failure with which sentence.
+def test_an_answer_arriving_in_pieces_is_read_whole_with_its_type_and_retry_after(hostile_server):
+    body = b'{"error": {"code": 4, "message": "Application request limit reached"}}'
+    head = b"HTTP/1.1 429 Hostile\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 15\r\n"
+    head += b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+
+    def in_two_pieces(request, conn, n):
+        conn.send(head + body[:20])
+        time.sleep(0.05)
+        conn.send(body[20:])
+
+    answer = call(hostile_server(in_two_pieces).base_url)
+    expected = {"error": {"code": 4, "message": "Application request limit reached"}}
+    assert answer == graph_http.Answer(429, "application/json; charset=utf-8", expected, 15.0)
+
+
+def test_a_compressed_answer_is_decompressed_and_bad_utf8_is_replaced_not_fatal(hostile_server):
+    import gzip
+
+    compressed = gzip.compress(b'{"name": "Caf\xe9"}')  # latin-1, not UTF-8: the byte is replaced
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {len(compressed)}\r\nConnection: close\r\n\r\n"
+    answer = call(hostile_server(lambda request, conn, n: conn.send(head.encode() + compressed)).base_url)
+    assert answer == graph_http.Answer(200, "", {"name": "Caf\ufffd"}, None)  # no Content-Type: ""
+
+
+def refused_url() -> str:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/v0/x"
+
+
+def failure_of(url: str, **options) -> tuple[type, str, bool, bool]:
+    began = time.monotonic()
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_http.request(requests.Session(), "POST", url, stop_at=began + DEADLINE, **options)
+    assert time.monotonic() - began < DEADLINE / 2, "a failure must be reported at once, not at the deadline"
+    return type(caught.value), str(caught.value), caught.value.sent, caught.value.retryable
+
+
+MAY = graph_errors.MayHaveTakenEffect
+BROKE = "The request was sent but the connection broke before a complete answer (ConnectionError)."
+
+
+@pytest.mark.parametrize(
+    ("server", "options", "expected"),
+    [
+        (
+            None,
+            {},
+            (
+                graph_errors.GraphFailure,
+                "Could not reach the Graph API: the connection was refused or the host could not be resolved.",
+                False,
+                True,
+            ),
+        ),
+        ("tls", {}, (graph_errors.GraphFailure, "Could not reach the Graph API: the TLS handshake failed.", False, True)),
+        (
+            "read-timeout",
+            {"read_timeout": 0.3},
+            (MAY, "The request was sent but no answer came within the read timeout.", True, False),
+        ),
+        ("reset-after-request", {}, (MAY, BROKE, True, False)),
+        ("close-after-request", {}, (MAY, BROKE, True, False)),
+    ],
+)
+def test_a_request_that_gets_no_answer_says_whether_it_left(hostile_server, server, options, expected):
+    if server is None:
+        url = refused_url()
+    elif server == "tls":
+        url = hostile_server("healthy", tls_garbage=True).base_url + "/v0/x"
+    else:
+        url = hostile_server(server).base_url + "/v0/x"
+    assert failure_of(url, **options) == expected
+
+
+def test_an_answer_cut_short_may_have_taken_effect(hostile_server):
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
+    server = hostile_server(lambda request, conn, n: conn.send(head + b'{"id": "1'))
+    assert failure_of(server.base_url + "/v0/x") == (
+        MAY,
+        "The request was sent but the answer broke off (ProtocolError).",
+        True,
+        False,
+    )
+
+
+def test_a_connect_timeout_never_left_and_may_be_sent_again():
+    failure = graph_http._no_answer(requests.ConnectTimeout("connect timed out"))
+    assert (type(failure), str(failure), failure.sent, failure.retryable) == (
+        graph_errors.GraphFailure,
+        "Could not reach the Graph API: no connection within the connect timeout.",
+        False,
+        True,
+    )
+
+
+def test_the_sessions_proxy_settings_are_honoured(hostile_server, monkeypatch):
+    """Behind a corporate proxy the call goes through it, as requests' own session.get would."""
+    proxy = hostile_server("healthy")
+    session = requests.Session()
+    session.proxies = {"http": proxy.base_url}
+    answer = graph_http.request(session, "GET", "http://graph.invalid/v0/123", stop_at=time.monotonic() + DEADLINE)
+    assert (answer.status, answer.body, proxy.received[0].path) == (200, {"id": "123"}, "http://graph.invalid/v0/123")
+    monkeypatch.setenv("HTTP_PROXY", proxy.base_url)  # or from the environment
+    answer = graph_http.request(requests.Session(), "GET", "http://graph.invalid/v0/456", stop_at=time.monotonic() + DEADLINE)
+    assert (answer.status, answer.body, proxy.received[1].path) == (200, {"id": "456"}, "http://graph.invalid/v0/456")
+
+
+def test_a_session_used_for_many_calls_keeps_no_connection_per_call(hostile_server):
+    """A long-running sender makes millions of calls on one session: nothing may pile up per call."""
+    session, server = requests.Session(), hostile_server("healthy")
+    for number in range(3):
+        answer = graph_http.request(session, "GET", f"{server.base_url}/v0/{number}", stop_at=time.monotonic() + DEADLINE)
+        assert answer.body == {"id": str(number)}
+    assert graph_http._adapter_for(session).taken == {}
