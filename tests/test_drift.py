@@ -212,9 +212,8 @@ def test_url_findings_name_each_wrong_or_unversioned_url_and_accept_the_rest(tmp
         encoding="utf-8",
     )
     page = project / "docs" / "page.md"
-    page.write_text(
-        "Graph is https://graph.facebook.com or https://graph.facebook.com/ in prose.\nhttps://graph.facebook.com/me\n"
-    )
+    prose = "Graph is https://graph.facebook.com or https://graph.facebook.com/ in prose, not https://graph.facebook.com/v39.0/me"
+    page.write_text(prose + "\nhttps://graph.facebook.com/me\n", encoding="utf-8")
     outside = elsewhere / "notes.md"
     outside.write_text("https://graph.facebook.com/v39.0/me\n", encoding="utf-8")
     unversioned = "has no version (it would follow the app's default version)"
@@ -223,6 +222,7 @@ def test_url_findings_name_each_wrong_or_unversioned_url_and_accept_the_rest(tmp
         url_failure("snippets/call.py:4", unversioned),
         url_failure("snippets/call.py:5", unversioned),
         url_failure("snippets/call.py:6", "uses v38.0"),
+        url_failure("docs/page.md:1", "uses v39.0"),
         url_failure("docs/page.md:2", unversioned),
         url_failure(f"{outside}:1", "uses v39.0"),
     ]
@@ -342,16 +342,28 @@ def test_without_drift_today_the_calendar_is_todays_and_a_bad_date_says_how_to_w
     assert stopped.value.code == "DRIFT_TODAY='June 2027' is not a date: write it as YYYY-MM-DD"
 
 
-def test_run_all_reports_the_projects_urls_and_facts(tmp_path, monkeypatch, guide):
+def test_run_all_checks_the_given_projects_urls_and_data_in_strict_mode(tmp_path, monkeypatch, guide):
+    import re
+
     project = copy_project(tmp_path / "p")
     (project / "docs" / "extra.md").write_text("Call https://graph.facebook.com/me/permissions\n", encoding="utf-8")
     late = guide["last_verified"] + dt.timedelta(days=121)
+    pinned, end = guide["graph_api"]["pinned_version"], late + dt.timedelta(days=66)
+    data_file = project / "data" / "guide.yaml"  # this copy's pinned version ends in 66 days
+    row = re.compile(rf"(\{{version: {re.escape(pinned)}, released: [^,]*, available_until: )[^,}}]*")
+    text, count = row.subn(rf"\g<1>{end}", data_file.read_text(encoding="utf-8"))
+    assert count == 1, "the pinned version's row in data/guide.yaml changed shape"
+    data_file.write_text(text, encoding="utf-8")
     monkeypatch.setenv("DRIFT_TODAY", late.isoformat())
     monkeypatch.setenv("DRIFT_STRICT", "1")
     results = drift.run_all(project)
-    pinned = guide["graph_api"]["pinned_version"]
     unversioned = "has no version (it would follow the app's default version)"
     assert results[0] == url_failure("docs/extra.md:1", unversioned, pinned)
+    ends = (
+        f"The pinned Graph API version {pinned} ends on {end} (Meta's published available-until date), in 66 days. "
+        "Plan the upgrade: pin a newer version in data/guide.yaml."
+    )
+    assert drift.Result("fail", ends) in results  # a warning, failing in strict mode
     assert drift.staleness(guide, late, strict=True)[0] in results
     dated = drift.dated_statements(guide, late)  # the last check: its results come last
     assert results[len(results) - len(dated) :] == dated
