@@ -54,7 +54,8 @@ def echo_everything(request, conn, n):
 def echoed(hostile_server, session: requests.Session, **options) -> tuple[str, str]:
     """(what the gateway received, what the caller got back: the Answer's body as text)."""
     server = hostile_server(echo_everything)
-    answer = graph_http.request(session, "POST", server.base_url + "/v0/x", stop_at=time.monotonic() + DEADLINE, **options)
+    url = server.base_url + "/v0/x" + options.pop("path", "")
+    answer = graph_http.request(session, "POST", url, stop_at=time.monotonic() + DEADLINE, **options)
     received = server.received[0]
     return f"{received.path} {received.headers} {received.body.decode('latin-1')}", repr(answer.body)
 
@@ -80,6 +81,8 @@ def test_the_bearer_token_is_masked_whatever_the_header_name_spelling(hostile_se
         ("bare header", {"headers": {"authorization": TOKEN}}),
         ("app token", {"headers": {"Authorization": f"Bearer 1234|{APP_SECRET}"}}),
         ("client secret", {"params": {"client_secret": APP_SECRET}}),
+        ("query as pairs", {"params": [("access_token", TOKEN)]}),
+        ("in the URL itself", {"path": f"?access_token={TOKEN}"}),
     ],
 )
 def test_a_secret_is_masked_in_the_query_the_body_a_bare_header_and_an_app_token(hostile_server, where, options):
@@ -116,6 +119,8 @@ def test_graph_url_pins_the_version_between_host_and_path(guide):
     version = guide["graph_api"]["pinned_version"]
     assert graph_http.graph_url("/debug_token", "http://127.0.0.1:9/") == f"http://127.0.0.1:9/{version}/debug_token"
     assert graph_http.graph_url("/me") == f"https://graph.facebook.com/{version}/me"
+    gateway = "https://gateway.example/GRAPHX"  # a gateway's path prefix is kept, whatever its last letter
+    assert graph_http.graph_url("/me", gateway + "/") == f"{gateway}/{version}/me"
 
 
 @pytest.mark.parametrize(
@@ -276,20 +281,25 @@ def test_an_answer_cut_short_may_have_taken_effect(hostile_server):
     server = hostile_server(lambda request, conn, n: conn.send(head + b'{"id": "1'))
     assert failure_of(server.base_url + "/v0/x") == (
         MAY,
-        "The request was sent but the answer broke off (ProtocolError).",
+        "The request was sent but its answer broke off or could not be read (ProtocolError).",
         True,
         False,
     )
 
 
-def test_a_connect_timeout_never_left_and_may_be_sent_again():
-    failure = graph_http._no_answer(requests.ConnectTimeout("connect timed out"))
-    assert (type(failure), str(failure), failure.sent, failure.retryable) == (
-        graph_errors.GraphFailure,
-        "Could not reach the Graph API: no connection within the connect timeout.",
-        False,
-        True,
-    )
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (
+            requests.ConnectTimeout("connect timed out"),
+            (graph_errors.GraphFailure, "Could not reach the Graph API: no connection within the connect timeout.", False, True),
+        ),
+        (requests.ConnectionError(), (MAY, BROKE, True, False)),  # no reason given: it may have left
+    ],
+)
+def test_a_connect_timeout_never_left_and_a_connection_error_that_gives_no_reason_may_have(exc, expected):
+    failure = graph_http._no_answer(exc)
+    assert (type(failure), str(failure), failure.sent, failure.retryable) == expected
 
 
 def test_the_sessions_proxy_settings_are_honoured(hostile_server, monkeypatch):
