@@ -175,13 +175,22 @@ def test_the_body_cap_admits_exactly_max_body_bytes(hostile_server, size, fits):
             graph_http.request(requests.Session(), "GET", url, stop_at=stop_at, max_body=10)
 
 
-def test_the_first_request_masks_urllib3s_log_once():
+def test_the_first_request_masks_urllib3s_log_once(hostile_server, monkeypatch, caplog):
     import logging
 
     log = logging.getLogger("urllib3.connectionpool")
-    for _ in range(2):
-        graph_http._mask_urllib3_log()
-    assert sum(isinstance(f, graph_http._RedactSecrets) for f in log.filters) == 1
+    monkeypatch.setattr(log, "filters", [])  # as in a fresh process: no request made yet
+    server = hostile_server("healthy")
+    with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
+        for _ in range(2):
+            url = server.base_url + "/v0/123"
+            graph_http.request(
+                requests.Session(), "GET", url, params={"access_token": TOKEN}, stop_at=time.monotonic() + DEADLINE
+            )
+    lines = [record.getMessage() for record in caplog.records if "/v0/123" in record.getMessage()]
+    assert len(lines) == 2 and all("/v0/123?access_token=*** HTTP/1.1" in line for line in lines), lines
+    assert TOKEN not in caplog.text
+    assert [type(f) for f in log.filters] == [graph_http._RedactSecrets]
 
 
 @pytest.mark.parametrize("behaviour", ["drip-headers-1-byte", "drip-body-1-byte", "read-timeout"])
