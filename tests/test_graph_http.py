@@ -330,3 +330,15 @@ def test_a_session_used_for_many_calls_keeps_no_connection_per_call(hostile_serv
         answer = graph_http.request(session, "GET", f"{server.base_url}/v0/{number}", stop_at=time.monotonic() + DEADLINE)
         assert answer.body == {"id": str(number)}
     assert graph_http._adapter_for(session).taken == {}
+
+
+LATE = "The request was sent but no complete answer came before the deadline."
+
+
+def test_a_deadline_already_passed_is_reported_at_once_as_late(hostile_server):
+    server = hostile_server("healthy")
+    began = time.monotonic()
+    with pytest.raises(graph_errors.MayHaveTakenEffect) as caught:
+        graph_http.request(requests.Session(), "GET", server.base_url + "/v0/1", stop_at=began - 1)
+    assert (type(caught.value), str(caught.value), caught.value.sent) == (MAY, LATE, True)
+    assert time.monotonic() - began < DEADLINE / 2
