@@ -342,3 +342,110 @@ def test_a_deadline_already_passed_is_reported_at_once_as_late(hostile_server):
         graph_http.request(requests.Session(), "GET", server.base_url + "/v0/1", stop_at=began - 1)
     assert (type(caught.value), str(caught.value), caught.value.sent) == (MAY, LATE, True)
     assert time.monotonic() - began < DEADLINE / 2
+
+
+# ---------------------------------------------------------------------------------------------
+# TLS: the session's certificate settings reach the connection, and verification is never off.
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (openssl, as in .ci/run's image): (cert.pem, key.pem)."""
+    import subprocess
+
+    where = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+@pytest.fixture
+def tls_server(tls_files):
+    """start(client_cert_required) -> the base URL of an HTTPS server answering {"id": "tls"}."""
+    import socket
+    import ssl
+    import threading
+
+    listeners = []
+
+    def start(client_cert_required: bool) -> str:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls_files)
+        if client_cert_required:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(tls_files[0])
+        listener = socket.create_server(("127.0.0.1", 0))
+        listeners.append(listener)
+
+        def serve() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                try:
+                    with context.wrap_socket(conn, server_side=True) as tls:
+                        tls.settimeout(DEADLINE)
+                        while b"\r\n\r\n" not in tls.recv(65536):
+                            pass
+                        tls.sendall(response(200, {"id": "tls"}))
+                except OSError:  # ssl.SSLError included: the client refused us, or we refused it
+                    conn.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        return f"https://127.0.0.1:{listener.getsockname()[1]}"
+
+    yield start
+    for listener in listeners:
+        listener.close()
+
+
+TLS_FAILED = (graph_errors.GraphFailure, "Could not reach the Graph API: the TLS handshake failed.", False, True)
+
+
+@pytest.mark.parametrize(
+    ("verify", "client_cert", "ok"),
+    [
+        ("default", False, False),  # a certificate no trusted CA signed is refused
+        (None, False, False),  # verify=None turns verification off in requests; not here
+        ("the test CA", False, True),  # session.verify = a CA bundle
+        ("REQUESTS_CA_BUNDLE", False, True),  # or the environment's CA bundle
+        ("the test CA", True, True),  # session.cert = a client certificate, when the server asks for one
+    ],
+)
+def test_the_sessions_certificate_settings_are_used_and_verification_is_never_off(
+    tls_server, tls_files, monkeypatch, verify, client_cert, ok
+):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    session = requests.Session()
+    if verify == "REQUESTS_CA_BUNDLE":
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", tls_files[0])
+    elif verify != "default":
+        session.verify = tls_files[0] if verify == "the test CA" else verify
+    if client_cert:
+        session.cert = tls_files
+    url = tls_server(client_cert_required=client_cert) + "/v0/tls"
+    if ok:
+        answer = graph_http.request(session, "GET", url, stop_at=time.monotonic() + DEADLINE)
+        assert (answer.status, answer.body) == (200, {"id": "tls"})
+    else:
+        assert _tls_failure(session, url) == TLS_FAILED
+
+
+def _tls_failure(session: requests.Session, url: str) -> tuple[type, str, bool, bool]:
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_http.request(session, "GET", url, stop_at=time.monotonic() + DEADLINE)
+    return type(caught.value), str(caught.value), caught.value.sent, caught.value.retryable
+
+
+def test_a_server_asking_for_a_client_certificate_the_session_lacks_gets_none(tls_server, tls_files):
+    """The other half of the client-certificate case above: without session.cert the server refuses."""
+    session = requests.Session()
+    session.verify = tls_files[0]
+    url = tls_server(client_cert_required=True) + "/v0/tls"
+    with pytest.raises(graph_errors.GraphFailure):  # refused during or right after the handshake
+        graph_http.request(session, "GET", url, stop_at=time.monotonic() + DEADLINE)
