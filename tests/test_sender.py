@@ -197,12 +197,13 @@ MAY_HAVE_BEEN_SENT = (
 )
 
 
-@pytest.mark.parametrize(("deadline", "attempts"), [(12.5, 4), (13.5, 5)])
+@pytest.mark.parametrize(("deadline", "attempts"), [(12.5, 4), (13.5, 5), (60.0, 5)])
 def test_the_default_budget_backs_off_1_2_4_8_seconds_and_starts_no_attempt_that_cannot_connect_in_time(
     hostile_server, pauses, deadline, attempts
 ):
     """Defaults: 5 attempts, backoff 1 s doubling, 5 s to connect. A fifth attempt after the 8 s
-    pause needs 8 + 5 = 13 s of budget: it starts with 13.5 s, not with 12.5 s."""
+    pause needs 8 + 5 = 13 s of budget: it starts with 13.5 s, not with 12.5 s; with the default 60 s
+    the fifth is the last."""
     server = hostile_server(always(503, graph_error(2)))
     failure = failure_of(server.base_url, deadline=deadline)
     said = f"{THROTTLED} Gave up after {attempts} attempts."
@@ -232,7 +233,15 @@ def test_a_short_retry_after_is_waited_for_then_the_send_goes_again(hostile_serv
 
 @pytest.mark.parametrize(
     "body",
-    [{"messages": []}, {"messages": [{"id": ""}]}, {"messages": [{"id": 5}]}, {"messages": "wamid.x"}, {"messages": ["id"]}, {}],
+    [
+        {"messages": []},
+        {"messages": [{"id": ""}]},
+        {"messages": [{"id": 5}]},
+        {"messages": "wamid.x"},
+        {"messages": ["id"]},
+        {},
+        [{"id": "wamid.X"}],
+    ],
 )
 def test_an_accepted_answer_without_a_message_id_may_have_been_sent(hostile_server, pauses, body):
     server = hostile_server(always(200, body))
@@ -246,6 +255,15 @@ def test_a_proxy_page_may_have_been_sent_and_is_not_sent_again(hostile_server, p
     failure = failure_of(server.base_url)
     said = MAY_HAVE_BEEN_SENT.format("HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.")
     assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 1, None, None) and server.posts() == 1
+
+
+def test_a_retried_send_that_may_then_have_been_sent_counts_every_attempt(hostile_server, pauses):
+    def throttled_then_proxy_page(request, conn, n):
+        conn.send(response(503, graph_error(2)) if n == 1 else response(502, b"<html>Bad gateway</html>"))
+
+    failure = failure_of(hostile_server(throttled_then_proxy_page).base_url)
+    said = MAY_HAVE_BEEN_SENT.format("HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.")
+    assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 2, None, None) and pauses == [1.0]
 
 
 def test_a_read_timeout_is_the_read_timeout_not_the_deadline(hostile_server, pauses):
