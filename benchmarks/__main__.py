@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import load, mutation, pages, webhooks
+from benchmarks import load, mutation, pages, webhooks, weight
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -124,14 +124,25 @@ def main() -> int:
             for p in site.rglob("index.html")
             if p.parent != site and p.parent.name not in {"404", "search"}
         )
-        report["pages"] = pages.measure_site(site, ["", *paths])
+        # Every page's gzip weight (computed from the files, cheap); browser timings for the written
+        # pages and a sample of the generated error pages (the first, 131047 and the last): the
+        # generated pages share one template, so 121 browser loads would add minutes and no insight.
+        report["weight"] = weight.measure(site, Path(tmp))
+        generated = [p for p in paths if p.startswith("errors/")]
+        sample = [p for p in paths if not p.startswith("errors/")]
+        sample += sorted({generated[0], "errors/131047/", generated[-1]} & set(generated)) if generated else []
+        report["pages"] = pages.measure_site(site, ["", *sample])
     report["mutation"] = mutation.scores(ROOT)  # mutmut's cached results: run mutmut first, it is not rerun here
     report["webhook_receiver"] = webhooks.measure()
 
     stock = report["pages"]["stock Material page"]["asset_bytes"]
     ours = {k: v for k, v in report["pages"].items() if k != "stock Material page"}
     extra_kb = max(v["asset_bytes"] - stock for v in ours.values()) / 1024
+    stock_gzip = report["weight"]["stock_seed_page"]["gzip_bytes"]
+    heaviest = max(report["weight"]["pages"].items(), key=lambda item: item[1]["ratio"])
     report["budgets"] = {
+        f"every page <= {weight.BUDGET}x a stock Material page of the seed draft, gzip "
+        f"(heaviest {heaviest[0]}: {heaviest[1]['ratio']}x)": heaviest[1]["ratio"] <= weight.BUDGET,
         "third-party requests = 0": sum(v["third_party_requests"] for v in ours.values()) == 0,
         f"assets beyond stock Material <= 30 KB (max {extra_kb:.1f} KB)": extra_kb <= 30,
         f"example job < 15 s ({report['example_job_s']} s)": report["example_job_s"] < 15,
@@ -164,6 +175,14 @@ def main() -> int:
             f"{row['slow_4g_fcp_ms']:>9}{row['slow_4g_load_ms']:>9}"
         )
     print(f"(4G: Chrome's Slow 4G profile through CDP; {pages.SEED_ORIGIN_NOTE})")
+    print(
+        f"\nGzip weight per page (HTML + assets it loads + search index, as a gzip-serving host sends them), "
+        f"against a stock Material page of the seed draft: {stock_gzip / 1024:.1f} KB"
+    )
+    print(f"{'page':<30}{'gzip KB':>9}{'stock KB':>10}{'ratio':>7}{'raw KB':>9}")
+    for name, row in report["weight"]["pages"].items():
+        gzip_kb, raw_kb = row["gzip_bytes"] / 1024, row["raw_bytes"] / 1024
+        print(f"{name:<30}{gzip_kb:>9.1f}{stock_gzip / 1024:>10.1f}{row['ratio']:>7}{raw_kb:>9.1f}")
     report["seed_origin"] = pages.SEED_ORIGIN_NOTE
     print()
     for budget, ok in report["budgets"].items():

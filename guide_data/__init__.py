@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +18,18 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_FILE = ROOT / "data" / "guide.yaml"
+
+
+def _data_file() -> Path:
+    """data/guide.yaml in a checkout (the one copy); in an installed wheel, the copy packaged as
+    guide_data/data/guide.yaml (pyproject.toml maps data/ there), found with importlib.resources."""
+    in_checkout = ROOT / "data" / "guide.yaml"
+    if in_checkout.is_file():
+        return in_checkout
+    return Path(str(importlib.resources.files(__name__).joinpath("data", "guide.yaml")))
+
+
+DATA_FILE = _data_file()
 
 # The permissions Meta's WhatsApp Permissions page names (core and optional). A name outside this
 # list is almost always a typo, and a typo here would silently change what mockgraph enforces.
@@ -214,6 +226,39 @@ def _operation_checks(data: dict) -> list[str]:
     return problems
 
 
+# ---- glossary and changelog (issue 19) ---------------------------------------------------------------
+# A term's source is Meta's page, or Meta's OpenAPI spec where no page defines the word.
+_glossary_source = {"anyOf": [_meta_url, {"type": "string", "pattern": r"^Meta OpenAPI spec v\d+\.\d+, .+"}]}
+# A form becomes `*[form]: ...` in data/abbreviations.md: no brackets, no line breaks, no Markdown.
+_abbr_form = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9 _.'-]*$"}
+GLOSSARY_SCHEMA: dict[str, Any] = _table(
+    {
+        "term": _text,
+        "name": _text,  # the expansion of an abbreviation
+        "also": _text,  # another name Meta uses
+        "forms": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _abbr_form},
+        "definition": {"type": "string", "minLength": 1, "pattern": r"^[^\n*\[\]`<>]+$"},
+        "source": _glossary_source,
+        "confidence": _confidence,
+    },
+    required=["term", "forms", "definition", "source", "confidence"],
+)
+CHANGELOG_SCHEMA: dict[str, Any] = _table(
+    {
+        "id": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+        "date": _date,
+        "title": _text,
+        "facts": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": r"^[a-z_]+(\.[a-z_]+)*(\[[^\]]+\])?(\.[a-z_]+)?$"},
+        },
+        "summary": _text,
+        "source": _url,
+    }
+)
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -236,9 +281,13 @@ SCHEMA: dict[str, Any] = {
         "dated_statements",
         "topic_facts",
         "operations",
+        "glossary",
+        "changelog",
     ],
     "properties": {
         "last_verified": _date,
+        "glossary": GLOSSARY_SCHEMA,
+        "changelog": CHANGELOG_SCHEMA,
         "graph_api": {
             "type": "object",
             "additionalProperties": False,
@@ -470,7 +519,32 @@ def _cross_checks(data: dict) -> list[str]:
         if version["released"] and version["available_until"] and version["available_until"] <= version["released"]:
             problems.append(f"graph_api.versions[{i}]: available_until is not after released")
     problems += _topic_checks(data)
+    problems += _glossary_checks(data)
     return problems + _operation_checks(data)
+
+
+def _glossary_checks(data: dict) -> list[str]:
+    """One definition per spelling, and a changelog a reader can follow: unique ids, newest first,
+    each fact naming a key of this file."""
+    problems = []
+    forms = [f for entry in data["glossary"] for f in entry["forms"]]
+    for dup in sorted({f for f in forms if forms.count(f) > 1}):
+        problems.append(f"glossary: the form {dup!r} belongs to more than one term; a tooltip can show one definition")
+    terms = [e["term"] for e in data["glossary"]]
+    for dup in sorted({t for t in terms if terms.count(t) > 1}):
+        problems.append(f"glossary: term {dup!r} is listed more than once")
+    ids = [e["id"] for e in data["changelog"]]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"changelog: id {dup!r} is listed more than once")
+    dates = [e["date"] for e in data["changelog"]]
+    if dates != sorted(dates, reverse=True):
+        problems.append("changelog: entries must be newest first (sorted by date, descending)")
+    for entry in data["changelog"]:
+        for fact in entry["facts"]:
+            key = re.split(r"[.\[]", fact, maxsplit=1)[0]
+            if key not in data:
+                problems.append(f"changelog[{entry['id']}]: {fact!r} names no key of the data file")
+    return problems
 
 
 def _error_row_checks(rows: list[dict]) -> list[str]:
@@ -516,7 +590,8 @@ def _topic_checks(data: dict) -> list[str]:
     ids = [d["id"] for d in data["dated_statements"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"dated_statements: id {dup!r} is listed more than once")
-    for name in data["page_last_verified"]:
+    # Only a checkout has the pages; an installed mockgraph carries the data without them.
+    for name in data["page_last_verified"] if (ROOT / "docs").is_dir() else ():
         if not (ROOT / "docs" / name).is_file():
             problems.append(f"page_last_verified: docs/{name} does not exist")
     return problems
@@ -566,6 +641,12 @@ def _load_cached(path: str) -> dict:
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from None
     return validate(data, path)
+
+
+def verified_on(data: dict, page: str) -> dt.date:
+    """When a page's facts were last verified: its page_last_verified date, else last_verified. The
+    banner, the page footer and the home page's text all show this one date."""
+    return data["page_last_verified"].get(page, data["last_verified"])
 
 
 def pinned_version(data: dict | None = None) -> str:

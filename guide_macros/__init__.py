@@ -15,8 +15,8 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 import guide_data
+from guide_macros import conventions, guide_topics
 from guide_macros import errors as error_macros
-from guide_macros import guide_topics
 from guide_macros import operations as operations_macros
 from guide_macros import webhooks as webhooks_macros
 
@@ -60,6 +60,20 @@ def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
     )
 
 
+def highlighted_lines(path: str, needles: tuple[str, ...]) -> str:
+    """pymdownx.highlight's hl_lines for an included file: the numbers of the lines holding each
+    needle, found at build time so an edit to the file moves the highlight with the code. A needle
+    no line holds fails the build, naming the file and the needle."""
+    lines = (guide_data.ROOT / path).read_text(encoding="utf-8").splitlines()
+    numbers: list[int] = []
+    for needle in needles:
+        found = [n for n, line in enumerate(lines, 1) if needle in line]
+        if not found:
+            raise ValueError(f"hl_lines: no line of {path} holds {needle!r}; update the page's highlight list")
+        numbers += found
+    return " ".join(str(n) for n in sorted(set(numbers)))
+
+
 def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
@@ -76,6 +90,8 @@ def define_env(env: MacrosPlugin) -> None:
             pinned_version=pinned,
             pinned_released=versions[pinned]["released"],
             last_verified=data["last_verified"],
+            # Called by the pages ({{ verified_on("index.md") }}) and the theme (overrides/partials/verified.html).
+            verified_on=lambda page: guide_data.verified_on(data, page),
             changelog_url=api["changelog_url"],
             python_version=platform.python_version(),
             requests_version=version("requests"),
@@ -83,6 +99,7 @@ def define_env(env: MacrosPlugin) -> None:
     )
     guide_topics.register(env, data)  # sourced statements: topics, dated statements, App Review, token paths
     operations_macros.register(env, data)  # the operation -> permission reference (endpoint-permissions.md)
+    conventions.register(env, data)  # glossary, changelog, moved-anchor pointers
     webhooks_macros.register(env, data)  # Meta's webhook delivery facts (webhooks.md)
 
     by_op = {o["op"]: o for o in data["operations"]}  # guide_data checks every listed endpoint has an entry
@@ -154,6 +171,10 @@ def define_env(env: MacrosPlugin) -> None:
     error_macros.register(env, data)  # the Error Reference: guide_macros/errors.py
 
     @env.macro
+    def hl_lines(path: str, *needles: str) -> str:
+        return highlighted_lines(path, needles)
+
+    @env.macro
     def versions_table() -> str:
         rows = [
             [
@@ -166,3 +187,8 @@ def define_env(env: MacrosPlugin) -> None:
             for v in api["versions"]
         ]
         return html_table("versions-table", ["Version", "Released", "Available until", "Note"], rows)
+
+
+def on_post_build(env: MacrosPlugin) -> None:
+    """mkdocs-macros calls this after the build: write the changelog feed (changelog.xml)."""
+    conventions.write_feed(env, guide_data.load())

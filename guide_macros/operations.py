@@ -27,7 +27,7 @@ GROUP_TITLES = {
     "tokens": "Tokens",
 }
 CONFIDENCE = {"H": "high", "M": "medium", "L": "low"}
-MOCK = {"simulated": "Simulated", "from spec": "Answered from Meta's spec", "not a Graph call": "Not a Graph call"}
+MOCK = {"simulated": "simulated", "from spec": "from Meta's spec", "not a Graph call": "not a Graph call"}
 
 
 def anchor(operation: dict) -> str:
@@ -39,10 +39,29 @@ def href_from_a_page(operation: dict) -> str:
     return f"../endpoint-permissions/#{anchor(operation)}"
 
 
+# Advanced Access column: the data's value, shortened (the page's legend says what each means).
+ADVANCED_ACCESS = {"for other businesses' assets": "others' assets", "partner feature": "partner feature", "not involved": "–"}
+
+
+def inference_reasons(operations: list[dict]) -> list[str]:
+    """The distinct reasons behind the guide's inferences, in page order: each is printed once, in
+    the legend, and rows point at it by number instead of repeating the sentence."""
+    reasons: list[str] = []
+    for operation in operations:
+        reason = operation.get("inference", {}).get("reason")
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return reasons
+
+
+def _badge(text: str, kind: str) -> str:
+    return f'<span class="badge badge--{kind}">{guide_macros.esc(text)}</span>'
+
+
 def _permission_cell(operation: dict) -> str:
     if operation["permissions"] == guide_data.NOT_STATED:
         inferred = " or ".join(guide_macros.code(p) for p in operation["inference"]["permissions"])
-        return f"<strong>Not stated by Meta.</strong><br><em>Our inference:</em> {inferred}"
+        return f"{inferred} {_badge('inferred', 'not-stated')}"
     if not operation["permissions"]:
         return "None"
     if guide_data.requires_all(operation):
@@ -50,40 +69,49 @@ def _permission_cell(operation: dict) -> str:
     return " or ".join(guide_macros.code(p) for p in operation["permissions"])
 
 
-def _source_cell(operation: dict) -> str:
-    level = CONFIDENCE[operation["confidence"]]
+def _source_cell(operation: dict, reasons: list[str]) -> str:
+    confidence = _badge(operation["confidence"], "confidence")
     if "inference" in operation:
-        reason = guide_macros.esc(operation["inference"]["reason"])
-        link = f'<a href="{guide_macros.esc(operation["inference"]["source"])}">Permissions page</a>'
-        return f"{reason} ({link}; confidence {level})"
+        number = reasons.index(operation["inference"]["reason"]) + 1
+        return f'<a href="#inference-{number}">Inference {number}</a> {confidence}'
     source = operation["source"]
     where = (
         f'<a href="{guide_macros.esc(source)}">Meta reference</a>' if source.startswith("https://") else guide_macros.esc(source)
     )
-    return f"{guide_macros.esc(operation['says'])} ({where}; confidence {level})"
+    return f"{guide_macros.esc(operation['says'])} ({where}) {confidence}"
 
 
-def _access_cell(operation: dict) -> str:
+def _tokens_cell(operation: dict) -> str:
     tokens = operation["token_types"]
-    token_text = "Not stated by Meta" if tokens == guide_data.NOT_STATED else ", ".join(guide_macros.esc(t) for t in tokens)
-    parts = [f"Tokens: {token_text}", f"Advanced Access: {guide_macros.esc(operation['advanced_access'])}"]
+    text = "–" if tokens == guide_data.NOT_STATED else ", ".join(guide_macros.esc(t) for t in tokens)
     if operation["business_management"]:
-        parts.append(f"Involves {guide_macros.code('business_management')}")
-    return "<br>".join(parts)
+        text += f"<br>+ {guide_macros.code('business_management')}"
+    return text
 
 
-def _row(operation: dict) -> str:
+def _row(operation: dict, reasons: list[str]) -> str:
     method, path = operation["op"].split(" ", 1)
     # Plain text inside the link: Material's code style on a link fails contrast in the dark scheme.
     wrapped = guide_macros.esc(path).replace("/", "/<wbr>").replace("_", "_<wbr>")
     summary = guide_macros.esc(operation["summary"])
     op = f'<a href="#{anchor(operation)}"><strong>{guide_macros.esc(method)}</strong> {wrapped}</a><br>{summary}'
-    access = _access_cell(operation) + f"<br>mockgraph: {MOCK[operation['mock']]}"
-    cells = [op, _permission_cell(operation), _source_cell(operation), access]
-    return f'<tr id="{anchor(operation)}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    cells = [
+        op,
+        _permission_cell(operation),
+        _source_cell(operation, reasons),
+        _tokens_cell(operation),
+        ADVANCED_ACCESS[operation["advanced_access"]],
+        MOCK[operation["mock"]],
+    ]
+    # Search indexes the operation and its permission; the other cells (long, often alike) stay out
+    # of the index every page downloads (Material drops the attribute from the page after indexing).
+    indexed = (True, True, False, False, False, False)
+    excluded = ' data-search-exclude="true"'
+    tds = "".join(f'<td data-label="{h}"{"" if keep else excluded}>{c}</td>' for h, c, keep in zip(HEADERS, cells, indexed))
+    return f'<tr id="{anchor(operation)}">{tds}</tr>'
 
 
-HEADERS = ["Operation", "Permission (any one)", "Source", "Tokens and access"]
+HEADERS = ["Operation", "Permission (any one)", "Source", "Tokens", "Advanced Access", "mockgraph"]
 
 
 def register(env, data: dict) -> None:
@@ -109,12 +137,23 @@ def register(env, data: dict) -> None:
     def operations_stated_count() -> int:
         return sum(1 for o in operations if o["permissions"] != guide_data.NOT_STATED)
 
+    reasons = inference_reasons(operations)
+
+    @env.macro
+    def operations_inferences() -> str:
+        """The legend's list of inference reasons, each once, with the Meta page they rest on."""
+        sources = {o["inference"]["reason"]: o["inference"]["source"] for o in operations if "inference" in o}
+        return "\n".join(
+            f'{n}. <span id="inference-{n}"></span>{guide_macros.esc(reason)} ([Permissions page](<{sources[reason]}>))'
+            for n, reason in enumerate(reasons, 1)
+        )
+
     @env.macro
     def operations_reference() -> str:
         sections = []
         head = "".join(f"<th>{guide_macros.esc(h)}</th>" for h in HEADERS)
         for group, title in GROUP_TITLES.items():
-            rows = [_row(o) for o in operations if o["group"] == group]
+            rows = [_row(o, reasons) for o in operations if o["group"] == group]
             if not rows:
                 continue
             # Material's own wrappers: the table scrolls sideways on narrow screens instead of overflowing.
@@ -136,7 +175,8 @@ def register(env, data: dict) -> None:
             if not stated and not inferred:
                 continue
             links = ", ".join(f"[{o['op']}](#{anchor(o)})" for o in stated) or "none"
-            lines.append(f"### `{name}` {{ #by-{name.replace('_', '-')} }}\n")
+            # Out of the search index: each operation is already indexed once, in its table row.
+            lines.append(f"### `{name}` {{ #by-{name.replace('_', '-')} data-search-exclude }}\n")
             lines.append(f"**Meta states it for:** {links}\n")
             if inferred:
                 lines.append(

@@ -12,8 +12,14 @@ from mockgraph.demo import DEMO_APP, DEMO_TOKENS, token_value
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["doctor"]:  # the token doctor against this mock (mockgraph/doctor_demo.py)
-        from mockgraph.doctor_demo import main as demo_doctor
-
+        try:
+            from mockgraph.doctor_demo import main as demo_doctor
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("snippets", "snippets.doctor"):
+                raise
+            # An installed mockgraph carries no snippets/ (a top-level name no reader wants installed).
+            print("mockgraph doctor runs the guide's snippets/doctor.py: run it in a checkout of the guide.", file=sys.stderr)
+            return 2
         return demo_doctor(argv[1:])
     parser = argparse.ArgumentParser(prog="mockgraph", description="A local Graph API for the guide's examples.")
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0 picks a free one)")

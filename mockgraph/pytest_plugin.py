@@ -1,7 +1,7 @@
 """A pytest plugin for readers' own test suites: mockgraph starts once per test session and the
 `mockgraph` fixture hands over where it listens and what to call it with.
 
-    pytest -p mockgraph.pytest_plugin          # or installed (pip install -e .): loaded by itself
+    pytest -p mockgraph.pytest_plugin          # or installed (pip install .): loaded by itself
 
     def test_send(mockgraph):
         url = f"{mockgraph.graph_url}/{mockgraph.ids['phone-number']}/messages"

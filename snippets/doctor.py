@@ -34,7 +34,12 @@ from snippets.startup_check import AppCredentialsProblem, GraphUnavailable, Toke
 
 # mkdocs.yml's default site_url (SITE_URL unset): the guide served by `mkdocs serve`.
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
-GUIDE_PAGE, OPERATIONS_PAGE = "whatsapp-permissions-guide/", "endpoint-permissions/"
+OPERATIONS_PAGE = "endpoint-permissions/"
+# Where each kind of problem is explained: the section that holds the content (never a "moved" pointer).
+NEW_CREDENTIAL_PAGE = "production-tokens/#own-business-system-user"
+ISSUING_APP = "troubleshooting/#verify-token-validity-expiry-and-issuing-app"
+PERMISSION_REQUIRED = "errors/200/#in-practice"  # error 200's page: its three causes and their fixes
+GRANTS = "troubleshooting/#check-what-a-token-has-been-granted"
 # Graph's permission refusals: 10 "Permission Denied" and 200 "API Permission" (the guide's error table).
 PERMISSION_REFUSALS = (10, 200)
 _OPERATIONS_FILE = Path(__file__).with_name("operation_permissions.json")
@@ -109,11 +114,11 @@ class Doctor:
             "warnings": self.warnings,
         }
 
-    def guide(self, anchor: str) -> str:
-        return f"{self.site_url}{GUIDE_PAGE}#{anchor}"
+    def guide(self, section: str) -> str:
+        return f"{self.site_url}{section}"
 
-    def problem(self, what: str, fix: str, anchor: str, **extra: Any) -> None:
-        self.problems.append({"what": what, "fix": fix, "guide": self.guide(anchor), **extra})
+    def problem(self, what: str, fix: str, section: str, **extra: Any) -> None:
+        self.problems.append({"what": what, "fix": fix, "guide": self.guide(section), **extra})
 
     def left(self) -> float:
         """Seconds left of the doctor's one deadline, shared by all its calls."""
@@ -140,7 +145,7 @@ class Doctor:
                 self.problem(
                     "Graph refused to describe the token to this app (code 100): it was most likely issued by another app.",
                     "Use a token generated in this app, or set META_APP_ID and META_APP_SECRET to the issuing app's.",
-                    "verify-token-validity-expiry-and-issuing-app",
+                    ISSUING_APP,
                 )
             else:
                 return self.could_not_check(str(exc))
@@ -175,13 +180,13 @@ class Doctor:
                 what = "The token has expired."
             else:
                 what = f"The token is not valid (Graph error {error.get('code')}, subcode {error.get('subcode')})."
-            self.problem(what, "Generate a new token; check is_valid before anything else.", "production-token-setup")
+            self.problem(what, "Generate a new token; check is_valid before anything else.", NEW_CREDENTIAL_PAGE)
             return
         if data["app_id"] != str(self.app_id):
             self.problem(
                 f"The token belongs to app {data['app_id']}, not {self.app_id}.",
                 "Use a token generated in this app.",
-                "verify-token-validity-expiry-and-issuing-app",
+                ISSUING_APP,
             )
             return
         if expires_at:
@@ -189,7 +194,7 @@ class Doctor:
                 {
                     "what": f"The token expires on {info['expires']}.",
                     "fix": "Rotate it before then, or use a non-expiring System User token.",
-                    "guide": self.guide("production-token-setup"),
+                    "guide": self.guide(NEW_CREDENTIAL_PAGE),
                 }
             )
 
@@ -210,14 +215,14 @@ class Doctor:
                 self.problem(
                     f"{scope} is missing from the token.",
                     "Generate a new token with both WhatsApp permissions selected.",
-                    "error-200-permission-required",
+                    PERMISSION_REQUIRED,
                 )
             elif state in ("declined", "expired"):
                 what = "was declined by the person who made the token" if state == "declined" else "has expired"
                 self.problem(
                     f"{scope} {what}.",
                     "Ask the person to grant it again, then generate a new token.",
-                    "check-what-a-token-has-been-granted",
+                    GRANTS,
                 )
         for grant in data.get("granular_scopes", []):
             self.targets[grant["scope"]] = grant.get("target_ids", "all")
@@ -240,7 +245,7 @@ class Doctor:
                     f"The token cannot reach the {kind.replace('_', ' ')} {object_id}.",
                     "Assign the asset to the system user (Business Settings → System users → "
                     "Assign assets), and check Advanced Access if another business owns it.",
-                    "error-200-permission-required",
+                    PERMISSION_REQUIRED,
                     **({"needs": needed} if needed else {}),
                 )
 

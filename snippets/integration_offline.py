@@ -1,6 +1,6 @@
 """Your integration's tests, offline: pytest starts mockgraph once; your code talks to it.
 
-With mockgraph installed from a checkout of the guide: `pytest this_file.py`.
+With mockgraph installed (pip install, see the page): `pytest this_file.py`.
 Without installing it: `pytest -p mockgraph.pytest_plugin this_file.py`.
 """
 

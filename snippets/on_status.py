@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # only for the type hint: the receiver passes the decision in
 log = logging.getLogger("whatsapp.status")
 
 
+# --8<-- [start:handle]
 def handle_status(status: dict[str, Any], decision: Decision | None) -> None:
     message, state = status.get("id", "?"), status.get("status", "?")
     if decision is None:
@@ -30,3 +31,6 @@ def handle_status(status: dict[str, Any], decision: Decision | None) -> None:
         log.error("%s: unknown code, not retried; look it up: %s", what, decision.details)
     else:
         log.error("%s: %s, not sent again unchanged; %s", what, decision.action, decision.details)
+
+
+# --8<-- [end:handle]

@@ -17,6 +17,7 @@ from mockgraph import DEMO_APP, DEMO_TOKENS, token_value
 from mockgraph.demo import OWN_PHONE
 from mockgraph.doctor_demo import main as demo_doctor
 from snippets.doctor import main as doctor_main
+from support import site_links
 from support.credentials import demo_environment, env_without_credentials, secrets_of
 from support.goldens import check_golden
 from support.paths import ROOT
@@ -148,13 +149,12 @@ def test_the_doctor_uses_public_functions_and_imports_nothing_from_mockgraph():
 
 
 def test_guide_links_point_at_real_sections(site, monkeypatch):
-    """Every link the doctor prints, for every demo token, lands on a section of the built guide."""
+    """Every link the doctor prints, for every demo token, lands on the section of the built guide that
+    holds the content: not a missing id, not a "Moved to other pages" pointer."""
     from snippets import doctor as doctor_module
 
     monkeypatch.delenv("SITE_URL", raising=False)
     assert doctor_module.DEFAULT_SITE_URL == site_url(), "the doctor's default must be mkdocs.yml's"
-    guide = doctor_module.DEFAULT_SITE_URL + doctor_module.GUIDE_PAGE
-    page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
     operations_page = (site / "endpoint-permissions" / "index.html").read_text(encoding="utf-8")
     links, needs = set(), set()
     for name in DEMO_TOKENS:
@@ -165,9 +165,12 @@ def test_guide_links_point_at_real_sections(site, monkeypatch):
             if "needs" in item:
                 needs.add(item["needs"]["guide"])
     assert needs, "a refused call (the no-assets token) must link to the permission it needs"
+    assert any("/errors/200/" in link for link in links), "a missing permission must lead to error 200's page"
     for link in links:
-        url, _, anchor = link.partition("#")
-        assert url == guide and f'id="{anchor}"' in page, f"{link} leads nowhere"
+        assert link.startswith(doctor_module.DEFAULT_SITE_URL), link
+        assert "#" in link, f"{link}: name the section"
+        why = site_links.problem(site, "index.html", link, doctor_module.DEFAULT_SITE_URL)
+        assert why is None, why
     for link in needs:
         url, _, anchor = link.partition("#")
         assert url == doctor_module.DEFAULT_SITE_URL + "endpoint-permissions/", link

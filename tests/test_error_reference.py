@@ -1,7 +1,8 @@
-"""The generated Error Reference: every YAML code in the filterable overview and in a section of its
-own (stable anchor, Meta's title and text, the classifier's own decision, the mock's example), site
-search finding each title, and the drift guard: no code on a page, in a snippet or in the mock that
-the YAML lacks, and no YAML row without a field."""
+"""The generated Error Reference: every YAML code in the light, filterable index and on a page of its
+own (errors/<code>/: Meta's title and text, the classifier's own decision, the mock's example,
+related codes), old anchors still leading to the code, site search finding each code's page, and
+the drift guard: no code on a page, in a snippet or in the mock that the YAML lacks, and no YAML
+row without a field."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 import guide_data
 from snippets import graph_errors
 from support.paths import ROOT
-from support.site_pages import cell_text, pages
+from support.site_pages import cell_text, pages, reader_text
 
 PAGE = "graph-api-errors/index.html"
 
@@ -25,95 +26,133 @@ def errors_page(site):
     return pages(site)[PAGE]
 
 
-def tab_tables(page) -> dict[str, list[list[str]]]:
-    """Tab label -> table rows (cell texts), for the overview's content tabs."""
-    tabbed = page.select_one("#all-error-codes").find_next("div", class_="tabbed-set")
-    labels = [label.get_text(strip=True) for label in tabbed.select(".tabbed-labels label")]
-    blocks = tabbed.select(".tabbed-content > .tabbed-block")
-    return {
-        label: [[cell_text(td) for td in tr.select("td")] for tr in block.select("tbody tr")]
-        for label, block in zip(labels, blocks)
-    }
+def code_page(site, code: int):
+    return pages(site).get(f"errors/{code}/index.html")
 
 
-def section_text(page, code: int) -> str:
-    """The text from a code's heading to the next heading."""
-    heading = page.find(id=str(code))
-    assert heading is not None and heading.name == "h3", f"code {code} has no section with id {code}"
-    parts = [heading.get_text(" ", strip=True)]
+def index_rows(page) -> list[tuple[str, list[str]]]:
+    """(category, cell texts) for each code row of the index table, in page order."""
+    return [
+        (tbody["data-category"], [cell_text(td) for td in tr.select("td")])
+        for tbody in page.select("#error-index tbody")
+        for tr in tbody.select("tr[data-forward]")
+    ]
+
+
+def section_text(page, anchor: str) -> str:
+    """The text from a heading to the next heading of the same or a higher level."""
+    heading = page.find(id=anchor)
+    assert heading is not None, f"no section #{anchor}"
+    parts = [reader_text(heading)]
     for sibling in heading.find_next_siblings():
-        if sibling.name in ("h2", "h3"):
+        if sibling.name in ("h1", "h2"):
             break
-        parts.append(sibling.get_text(" ", strip=True))
+        parts.append(reader_text(sibling))
     return " ".join(parts)
 
 
-def test_the_overview_tabs_list_every_code_once_per_category_and_all_of_them_in_the_first(errors_page, guide):
-    tables = tab_tables(errors_page)
+def test_the_index_lists_every_code_once_by_category_with_title_status_and_decision(errors_page, guide):
     rows = guide["graph_errors"]
-    first, *categories = tables.items()
-    assert first[0] == f"All ({len(rows)})"
-    assert [r[0].split("–")[0] for r in first[1]] == [str(row["code"]) for row in rows]
-    listed = [cell[0] for _, table in categories for cell in table]
-    assert sorted(listed) == sorted(r[0] for r in first[1]), "every code sits in exactly one category tab"
-    for row, cells in zip(rows, first[1]):
+    listed = index_rows(errors_page)
+    assert sorted(cells[0].split("–")[0] for _, cells in listed) == sorted(str(row["code"]) for row in rows)
+    by_code = {cells[0].split("–")[0]: (category, cells) for category, cells in listed}
+    for row in rows:
+        category, cells = by_code[str(row["code"])]
+        assert category == row["category"]
         assert cells[1] == row["title"]
         assert cells[2] == (str(row["http_status"]) if row["http_status"] is not None else "–")
         assert cells[4] == graph_errors.classify({"code": row["code"]}).action
+    categories = [category for category, _ in listed]
+    assert categories == sorted(categories, key=list(guide_data.ERROR_CATEGORIES).index), "rows are grouped by category"
 
 
-def test_the_overview_links_to_every_section_and_filters_without_scripts_from_elsewhere(errors_page, guide):
-    links = {a["href"] for a in errors_page.select("div.error-tabs div.tabbed-set a[href]")}
-    assert {f"#{row['code']}" for row in guide["graph_errors"]} <= links
+def test_the_index_is_light_and_its_script_is_local(site, errors_page):
+    size = (site / PAGE).stat().st_size
+    assert size <= 150_000, f"the Error Reference index is {size} bytes of HTML (at most 150 KB)"
+    assert errors_page.select_one("#error-filter select[name=category]") is not None, "no category filter"
     for script in errors_page.select("script[src]"):
         assert not script["src"].startswith(("http://", "https://", "//")), script["src"]
 
 
-def test_every_code_has_a_section_with_metas_title_text_fix_decision_and_mock_example(errors_page, guide):
+def test_every_code_has_its_own_page_with_the_sections_a_reader_needs(site, errors_page, guide):
     for row in guide["graph_errors"]:
-        text = section_text(errors_page, row["code"])
-        for field in ("title", "meta_text", "fix", "cause", "prevention"):
-            assert " ".join(row[field].split()) in text, f"code {row['code']}: {field} missing from its section"
-        decision = graph_errors.classify({"code": row["code"]})
-        assert f"Classifier decision: {decision.action}" in text, row["code"]
-        ways = ["response", "status_webhook"] if row["arrives"] == "both" else [row["arrives"]]
+        code = row["code"]
+        link = errors_page.find(id=str(code)).select_one("a[href]")
+        assert link["href"] == f"../errors/{code}/", code
+        page = code_page(site, code)
+        assert page is not None, f"no page errors/{code}/"
+        h1 = page.select_one("article h1").get_text(" ", strip=True)
+        assert h1.startswith(f"Error {code}") and row["title"] in h1, h1
+        text = page.select_one("article").get_text(" ", strip=True)
+        for field in ("meta_text", "fix", "cause", "prevention"):
+            assert " ".join(row[field].split()) in " ".join(text.split()), f"code {code}: {field} missing"
+        for anchor in ("arrives", "fix", "decision", "prevention", "related", "source"):
+            assert page.find(id=anchor) is not None, f"code {code}: no #{anchor} section"
+        decision = graph_errors.classify({"code": code})
+        assert decision.action in section_text(page, "decision"), code
+        assert page.find("a", href=row["source"]) is not None, f"code {code}: Meta's source is not linked"
+        ways = guide_data.arrival_ways(row)
         for way in ways:
-            assert f"snippets/errors/{row['code']}.{way}.json" in text, f"code {row['code']}: no {way} example"
-        # Meta's text is in the example the mock produced, so a pasted message finds its section.
-        example = json.loads((ROOT / "snippets" / "errors" / f"{row['code']}.{ways[0]}.json").read_text(encoding="utf-8"))
+            block = page.find(string=f"snippets/errors/{code}.{way}.json")
+            assert block is not None, f"code {code}: no {way} example"
+            assert block.find_parent("details") is not None, f"code {code}: the {way} example is not collapsed"
+        example = json.loads((ROOT / "snippets" / "errors" / f"{code}.{ways[0]}.json").read_text(encoding="utf-8"))
         assert row["meta_text"] in json.dumps(example, ensure_ascii=False)
 
 
-def test_old_anchors_still_resolve(errors_page, guide):
+def test_related_codes_come_from_the_data_and_lead_to_their_pages(site, guide):
+    from guide_macros import errors as error_macros
+
+    rows = guide["graph_errors"]
+    replaced = next(r for r in rows if "replaced_by" in r)
+    related = [r["code"] for r, _ in error_macros.related(replaced, rows)]
+    assert replaced["replaced_by"] in related
+    back = [r["code"] for r, _ in error_macros.related(next(r for r in rows if r["code"] == replaced["replaced_by"]), rows)]
+    assert replaced["code"] in back
+    page = code_page(site, replaced["code"])
+    hrefs = {a["href"] for a in page.select("#related ~ ul a[href]")}
+    assert f"../{replaced['replaced_by']}/" in hrefs
+
+
+def test_old_anchors_still_take_the_reader_to_the_code(errors_page, guide):
     for row in guide["graph_errors"]:
-        assert errors_page.find(id=f"error-{row['code']}") is not None, row["code"]
-    for anchor in (
-        "error-200-permission-required",
-        "all-error-codes",
-        "access-and-authorization",
-        "messaging",
-        "rate-limits",
-        "integrity",
-    ):
+        for anchor in (str(row["code"]), f"error-{row['code']}"):
+            element = errors_page.find(id=anchor)
+            assert element is not None, anchor
+            assert element["data-forward"] == f"../errors/{row['code']}/", anchor
+            # Without scripts the reader lands on the row, which links to the code's page.
+            assert element.find_parent("tr") or element.name == "tr"
+    for anchor in ("all-error-codes", "where-errors-arrive", "access-and-authorization", "messaging", "rate-limits", "integrity"):
         assert errors_page.find(id=anchor) is not None, anchor
+    moved = errors_page.find(id="error-200-permission-required")
+    assert moved["data-forward"] == "../errors/200/#in-practice"
 
 
-def test_the_error_200_section_gives_the_runtime_strings_integrators_see_with_their_sources(errors_page, guide):
+def test_the_error_200_page_gives_its_fix_worked_examples_and_the_runtime_strings_with_sources(site, guide):
     row = next(r for r in guide["graph_errors"] if r["code"] == 200)
-    text = section_text(errors_page, 200)
-    links = {a["href"] for a in errors_page.find(id="200").find_next("ul").find_all_next("a", href=True, limit=40)}
+    page = code_page(site, 200)
+    practice = section_text(page, "in-practice")
+    for example in ("send_hello_world.management-only.json", "get_phone_number.no-assets.json"):
+        assert example in practice, f"error 200's worked example {example} is missing"
+    assert " ".join(row["fix"].split()) in " ".join(section_text(page, "fix").split()), "the complete fix is the YAML's"
+    text = section_text(page, "runtime-messages")
+    links = {a["href"] for a in page.select("#runtime-messages ~ ul a[href]")}
     for message in row["runtime_messages"]:
         assert message["text"] in text and message["source"] in links
 
 
-def test_site_search_finds_each_codes_title_in_its_section(site, guide):
+def test_site_search_finds_each_code_on_its_own_page(site, guide):
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     by_location = {doc["location"]: doc for doc in index["docs"]}
     for row in guide["graph_errors"]:
-        doc = by_location.get(f"graph-api-errors/#{row['code']}")
+        doc = by_location.get(f"errors/{row['code']}/")
         assert doc is not None, f"search has no entry for code {row['code']}"
+        assert str(row["code"]) in doc["title"], row["code"]
         title = re.sub(r"\s+", " ", row["title"])
-        assert title.lower() in re.sub(r"<[^>]+>", "", doc["title"] + " " + doc["text"]).lower(), row["code"]
+        assert title.lower() in re.sub(r"<[^>]+>", "", doc["title"]).lower(), row["code"]
+    # Example payloads (every mockgraph answer carries an fbtrace_id) and their labels stay out.
+    noise = [doc["location"] for doc in index["docs"] if "fbtrace_id" in doc["text"] or "as mockgraph produces it" in doc["text"]]
+    assert not noise, f"example payloads are in the search index: {noise[:5]}"
 
 
 # -- drift guard ----------------------------------------------------------------------------------
@@ -125,6 +164,7 @@ CODE_PATTERNS = [
     re.compile(r"\b[Cc]odes? (\d{1,7})\b"),
     re.compile(r"\b[Ee]rror (\d{1,7})\b"),
     re.compile(r"graph-api-errors(?:\.md|/)#(?:error-)?(\d+)\b"),
+    re.compile(r"\berrors/(\d+)(?:\.md|/)"),
     re.compile(r'"code":\s*(\d+)'),
     re.compile(r"GraphError\(\s*(\d+)"),
     re.compile(r"\berror=\((\d+),"),
@@ -150,6 +190,7 @@ def known_codes(rows: list[dict]) -> set[int]:
 
 def guarded_files() -> list[Path]:
     files = sorted((ROOT / "docs").rglob("*.md")) + sorted((ROOT / "mockgraph").glob("*.py"))
+    files += sorted((ROOT / "guide_macros" / "error_notes").glob("*.md"))
     files += [p for p in sorted((ROOT / "snippets").rglob("*")) if p.suffix in (".py", ".sh", ".json", ".txt")]
     return files
 
@@ -200,14 +241,14 @@ def test_rows_that_need_a_note_a_wait_or_a_replacement_are_refused_without_it(gu
             guide_data.validate(data, "test")
 
 
-def test_every_category_the_schema_allows_has_a_tab_and_a_section_heading(errors_page, guide):
+def test_every_category_the_schema_allows_has_a_row_group_and_a_filter_option(errors_page, guide):
     from guide_macros import errors as error_macros
 
     assert list(error_macros.CATEGORIES) == list(guide_data.ERROR_CATEGORIES)
     used = {row["category"] for row in guide["graph_errors"]}
-    labels = list(tab_tables(errors_page))
+    options = {o["value"] for o in errors_page.select("#error-filter option")}
     for category in guide_data.ERROR_CATEGORIES:
-        label, anchor, _ = error_macros.CATEGORIES[category]
+        _label, anchor, _ = error_macros.CATEGORIES[category]
+        assert category in options, category
         if category in used:
-            assert errors_page.find(id=anchor).name == "h2", category
-            assert any(tab.startswith(f"{label} (") for tab in labels), category
+            assert errors_page.find(id=anchor).find_parent("tbody")["data-category"] == category

@@ -175,9 +175,9 @@ def test_the_reference_page_gives_every_operation_a_row_with_a_stable_anchor(sit
         method, path = operation["op"].split(" ", 1)
         assert method in row and html_lib.unescape(row.replace("<wbr>", "")).count(path) >= 1, operation["id"]
         if operation["permissions"] == NOT_STATED:
-            assert "Not stated by Meta." in row and "Our inference:" in row, operation["id"]
+            assert "inferred</span>" in row and 'href="#inference-' in row, operation["id"]
         else:
-            assert "Not stated by Meta." not in row
+            assert "inferred</span>" not in row
             for permission in operation["permissions"]:
                 assert permission in row.replace("<wbr>", ""), operation["id"]
     guide_page = (site / "whatsapp-permissions-guide" / "index.html").read_text(encoding="utf-8")
@@ -197,3 +197,16 @@ def test_the_permissions_table_links_each_endpoint_to_its_row(site, guide):
         row = reference.find(id=f"op-{by_op[op]['id']}")
         assert row is not None and row.name == "tr", f"{op}: {href} leads nowhere"
         assert op.split(" ", 1)[1] in row.get_text(""), f"{op}: {href} lands on another operation's row"
+
+
+def test_each_inference_is_explained_once_and_every_inferred_row_points_at_its_own_reason(site):
+    """No reason sentence repeated per row: each row links to its numbered reason, printed once."""
+    page = pages(site)["endpoint-permissions/index.html"]
+    for operation in OPERATIONS:
+        if "inference" not in operation:
+            continue
+        link = page.find(id=f"op-{operation['id']}").select_one('a[href^="#inference-"]')
+        assert link is not None, operation["id"]
+        reason = page.find(id=link["href"][1:]).find_parent("li").get_text(" ", strip=True)
+        assert " ".join(operation["inference"]["reason"].split()) in " ".join(reason.split()), operation["id"]
+        assert page.get_text().count(operation["inference"]["reason"]) == 1, "a reason is printed more than once"

@@ -36,7 +36,9 @@ def test_shell_example_prints_the_json_shown_on_the_page(request, mock, script, 
 
 
 def test_every_response_file_is_shown_on_a_page_and_every_shell_example_has_one():
-    pages = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
+    # The pages, and the worked examples the generated error pages include (guide_macros/error_notes/).
+    sources = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "guide_macros" / "error_notes").glob("*.md")]
+    pages = "".join(p.read_text(encoding="utf-8") for p in sources)
     pairs = response_pairs()
     for script, response, _, _ in pairs:
         assert script.is_file(), f"{response.name} names a script that does not exist"

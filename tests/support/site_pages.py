@@ -53,3 +53,13 @@ def cell_text(cell) -> str:
     for br in cell.find_all("br"):
         br.replace_with(" ")
     return " ".join(cell.get_text("").split())
+
+
+def reader_text(tag) -> str:
+    """A block's text as a reader sees it, words separated by one space: glossary tooltips
+    (<abbr>) are unwrapped first, so "system user's" does not read as "system user 's"."""
+    tag = copy.copy(tag)  # the parsed pages are shared between tests: never edit them
+    for abbr in tag.find_all("abbr"):
+        abbr.unwrap()
+    tag.smooth()
+    return tag.get_text(" ", strip=True)

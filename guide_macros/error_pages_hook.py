@@ -1,0 +1,28 @@
+"""MkDocs hook (mkdocs.yml `hooks:`): one page per error code, generated at build time.
+
+For each row of data/guide.yaml's `graph_errors`, adds errors/<code>.md (rendered by
+guide_macros.errors.error_page) to the build's files, outside the nav. MkDocs' own hook API
+(File.generated, MkDocs 1.6) needs no plugin and writes nothing into docs/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+# MkDocs loads a hook by path, before the macros plugin puts the project on sys.path: do it here,
+# so the hook reads the same data and renderer as the macros.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import guide_data  # noqa: E402
+from guide_macros import errors  # noqa: E402
+
+
+def on_files(files: Files, config) -> Files:
+    rows = guide_data.load()["graph_errors"]
+    for row in rows:
+        content = errors.error_page(row, rows)
+        files.append(File.generated(config, errors.page_path(row), content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+    return files
