@@ -211,6 +211,15 @@ def test_the_default_budget_backs_off_1_2_4_8_seconds_and_starts_no_attempt_that
     assert pauses == [1.0, 2.0, 4.0, 8.0][: attempts - 1] and server.posts() == attempts
 
 
+def test_each_pause_is_drawn_from_zero_to_the_doubling_backoff(hostile_server, monkeypatch):
+    """Full jitter: senders that failed together spread out instead of retrying in step."""
+    drawn: list[tuple[float, float]] = []
+    monkeypatch.setattr(sender.random, "uniform", lambda low, high: drawn.append((low, high)) or low)
+    monkeypatch.setattr(sender.time, "sleep", lambda seconds: None)
+    failure_of(hostile_server(always(503, graph_error(2))).base_url, backoff=0.5)
+    assert drawn == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0), (0, 8.0)]
+
+
 def test_one_attempt_says_attempt_in_the_singular(hostile_server, pauses):
     failure = failure_of(hostile_server(always(503, graph_error(2))).base_url, max_attempts=1)
     assert str(failure) == f"{THROTTLED} Gave up after 1 attempt." and pauses == []
