@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 # MkDocs loads a hook by path, before the macros plugin puts the project on sys.path: do it here,
@@ -20,6 +21,9 @@ import guide_data  # noqa: E402
 from guide_macros import errors  # noqa: E402
 
 
+# Before every plugin's on_files (default priority 0): llmstxt expands its `errors/*.md` glob there,
+# and the search and date plugins must see the pages too.
+@event_priority(100)
 def on_files(files: Files, config) -> Files:
     rows = guide_data.load()["graph_errors"]
     for row in rows:
