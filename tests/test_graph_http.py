@@ -145,6 +145,8 @@ def test_secrets_in_lists_every_secret_of_eight_characters_or_more_once_per_spel
 def test_mask_replaces_plain_and_url_encoded_secrets_longest_first():
     text = "a=1234|appsecretvalue b=1234%7Cappsecretvalue c=appsecretvalue"
     assert graph_http.mask(text, ["appsecretvalue", "1234|appsecretvalue"]) == "a=*** b=*** c=***"
+    # A slash is encoded too: a gateway that URL-encodes the whole query echoes it as %2F.
+    assert graph_http.mask("t=abc%2Fdefgh0123 u=abc/defgh0123", ["abc/defgh0123"]) == "t=*** u=***"
 
 
 def test_the_urllib3_log_filter_masks_secret_parameters_and_keeps_the_rest():
