@@ -139,6 +139,8 @@ def test_secrets_in_lists_every_secret_of_eight_characters_or_more_once_per_spel
     )
     assert found == ["inputtoken123", "clientsecret1", "1234|appsecretvalue", "appsecretvalue"]
     assert graph_http.secrets_in({"Authorization": "Bearer short"}, {}) == []
+    # Eight characters is the shortest secret masked (shorter ones would mask ordinary words).
+    assert graph_http.secrets_in({"Authorization": "Bearer abcdefgh"}, {"code": "abcdefg"}) == ["abcdefgh"]
     assert graph_http.secrets_in({"authorization": b"Bearer bytes-token-1"}, {}) == ["bytes-token-1"]
 
 
