@@ -38,10 +38,10 @@ def serve_dir(directory: Path) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def build_stock_material(dest: Path) -> Path:
-    """A one-page stock Material site: same theme version, no customisation, no web fonts."""
+def build_stock_material(dest: Path, markdown: str = "# Stock page\n\nA stock Material for MkDocs page.\n") -> Path:
+    """A one-page stock Material site of `markdown`: same theme version, no customisation, no web fonts."""
     (dest / "docs").mkdir(parents=True)
-    (dest / "docs" / "index.md").write_text("# Stock page\n\nA stock Material for MkDocs page.\n", encoding="utf-8")
+    (dest / "docs" / "index.md").write_text(markdown, encoding="utf-8")
     (dest / "mkdocs.yml").write_text("site_name: Stock\ntheme:\n  name: material\n  font: false\n", encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest / "site")],

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+from benchmarks import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(os.environ.get("SHARED_DIR", ROOT.parent / "shared")) / "seed" / "whatsapp-permissions-guide.md"
@@ -62,16 +61,7 @@ def page_weight(site: Path, page: Path) -> dict[str, int]:
 
 def stock_seed_page(dest: Path) -> Path:
     """The seed draft as a stock Material page (same theme version, search on, no web fonts)."""
-    (dest / "docs").mkdir(parents=True)
-    shutil.copy(SEED, dest / "docs" / "index.md")
-    (dest / "mkdocs.yml").write_text("site_name: Stock\ntheme:\n  name: material\n  font: false\n", encoding="utf-8")
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest / "site")],
-        cwd=dest,
-        check=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    return dest / "site"
+    return pages.build_stock_material(dest, SEED.read_text(encoding="utf-8"))
 
 
 def measure(site: Path, scratch: Path) -> dict:

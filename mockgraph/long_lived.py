@@ -22,9 +22,10 @@ EXPIRES_IN = 5183944  # Meta's sample answer: about 60 days, in seconds
 LIFETIME_DAYS = 60
 
 
-def exchange(call: Call) -> dict[str, Any]:
-    args = call.request.args
-    for name in ("client_id", "client_secret", "fb_exchange_token"):
+def grant_app(args: Any, grant: str) -> demo.App:
+    """The app an /oauth/access_token grant names, after Graph's checks of its parameters and
+    credentials (`grant` is the grant's own parameter: `code` or `fb_exchange_token`)."""
+    for name in ("client_id", "client_secret", grant):
         if not args.get(name):
             raise GraphError(100, f"Missing {name} parameter.", type="OAuthException")
     app = demo.APPS_BY_ID.get(args["client_id"])
@@ -32,6 +33,12 @@ def exchange(call: Call) -> dict[str, Any]:
         raise GraphError(101, "Error validating application. Invalid application ID.", type="OAuthException")
     if not hmac.compare_digest(args["client_secret"], app.secret):
         raise GraphError(1, "Error validating client secret.", type="OAuthException")
+    return app
+
+
+def exchange(call: Call) -> dict[str, Any]:
+    args = call.request.args
+    app = grant_app(args, "fb_exchange_token")
     tokens = call.mock.tokens.by_value
     short = tokens.get(args["fb_exchange_token"])
     if short is None or short.app is not app:

@@ -10,7 +10,6 @@ publish are marked (L).
 
 from __future__ import annotations
 
-import hmac
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -54,14 +53,7 @@ class Onboarding:
     def exchange_code(self, request: Request) -> dict[str, Any]:
         """Exchange an Embedded Signup code for a business token (client_id, client_secret, code)."""
         args = request.args
-        for name in ("client_id", "client_secret", "code"):
-            if not args.get(name):
-                raise GraphError(100, f"Missing {name} parameter.", type="OAuthException")
-        app = demo.APPS_BY_ID.get(args["client_id"])
-        if app is None:
-            raise GraphError(101, "Error validating application. Invalid application ID.", type="OAuthException")
-        if not hmac.compare_digest(args["client_secret"], app.secret):
-            raise GraphError(1, "Error validating client secret.", type="OAuthException")
+        app = long_lived.grant_app(args, "code")
         code = args["code"]
         if not code.startswith(CODE_PREFIX) or app is not demo.DEMO_APP:
             raise GraphError(100, "Invalid verification code format.", type="OAuthException", subcode=36008)
