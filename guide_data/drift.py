@@ -23,7 +23,6 @@ FACTS_MAX_AGE_DAYS = 120
 # Where a Graph URL may appear: the pages, the examples, the mock, README and the workflows.
 URL_SCOPES = ("docs", "snippets", "mockgraph", "README.md", ".github/workflows")
 _URL = re.compile(r"https?://graph\.facebook\.com(?P<rest>[^\s\"'`)<>\]]*)")
-_VERSION = re.compile(r"/v\d+\.\d+(?=[/\"'?#\s]|$)")
 
 
 @dataclass(frozen=True)
@@ -125,10 +124,8 @@ def lifecycle(data: dict, today: dt.date, strict: bool) -> list[Result]:
                 "Plan the upgrade: pin a newer version in data/guide.yaml.",
             )
         )
-    pinned_release = next(v["released"] for v in data["graph_api"]["versions"] if v["version"] == pinned)
     for row in data["graph_api"]["versions"]:
-        newer = row["released"] is None or row["released"] > pinned_release
-        if row["version"] != pinned and newer and _number(row["version"]) > _number(pinned):
+        if _number(row["version"]) > _number(pinned):  # Meta numbers its versions in release order
             released = row["released"] or "no release date yet"
             results.append(Result("info", f"A newer version is listed in data/guide.yaml: {row['version']} ({released})."))
     return results

@@ -38,13 +38,13 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError, NewConnectionError
+from urllib3.exceptions import NewConnectionError
 
 try:  # imported as a package module (from snippets import graph_http)
     from .graph_errors import GraphFailure, MayHaveTakenEffect
@@ -122,8 +122,11 @@ def mask(text: str, secrets: list[str]) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    if value and value.strip().isascii() and value.strip().isdecimal():  # "²" is a digit to isdigit()
-        return float(value.strip())
+    if value is None:
+        return None
+    seconds = value.strip()
+    if seconds.isascii() and seconds.isdecimal():  # "²" is a digit to isdigit()
+        return float(seconds)
     return None  # an HTTP date or garbage: the caller's own backoff applies
 
 
@@ -221,22 +224,19 @@ def request(
     complete answer came back."""
     _mask_urllib3_log()
     outcome: dict[str, Any] = {}
-    merged_headers = CaseInsensitiveDict(session.headers)
-    merged_headers.update(headers or {})
-    merged_params = {**(session.params if isinstance(session.params, Mapping) else {}), **(params or {})}
-    secrets = secrets_in(merged_headers, merged_params, json)
-
     # Prepared here, so the worker never touches the session (requests' sessions are not thread-safe);
     # the adapter never follows a redirect.
     prepared = session.prepare_request(requests.Request(method, url, params=params, json=json, headers=headers))
+    # The secrets are read from what will actually be sent: the session's and the call's headers and
+    # query, whatever form they were given in (dict, list of pairs, query string, the URL itself).
+    secrets = secrets_in(prepared.headers, dict(parse_qsl(urlsplit(prepared.path_url).query)), json)
     settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
     adapter = _adapter_for(session)
 
     def work() -> None:
         try:
-            response = adapter.send(
+            response = adapter.send(  # requests' adapter never preloads the body: _read takes it piece by piece
                 prepared,
-                stream=True,
                 timeout=(connect_timeout, read_timeout),
                 verify=True if settings["verify"] is None else settings["verify"],
                 cert=settings["cert"],
@@ -249,11 +249,9 @@ def request(
             outcome["answer"] = _read(response, stop_at, max_body, secrets)
         except MayHaveTakenEffect as exc:
             outcome["failure"] = exc
-        except (requests.RequestException, HTTPError, OSError) as exc:  # urllib3 raises its own while streaming
-            outcome["failure"] = MayHaveTakenEffect(f"The request was sent but the answer broke off ({type(exc).__name__}).")
-        except Exception as exc:  # anything else an odd answer causes: report it now, not at the deadline
+        except Exception as exc:  # urllib3's own errors while streaming, or anything else an odd answer causes
             outcome["failure"] = MayHaveTakenEffect(
-                f"The request was sent but its answer could not be read ({type(exc).__name__})."
+                f"The request was sent but its answer broke off or could not be read ({type(exc).__name__})."
             )
         finally:
             response.close()
@@ -292,7 +290,7 @@ def _read(response: requests.Response, stop_at: float, max_body: int, secrets: l
     content_type = response.headers.get("Content-Type", "")
     try:
         # Masked before parsing, so no text taken from the answer can carry a secret onwards.
-        body = jsonlib.loads(mask(data.decode("utf-8", "replace"), secrets)) if data else None
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser recurses
+        body = jsonlib.loads(mask(data.decode("utf-8", "replace"), secrets))
+    except (ValueError, RecursionError):  # empty, not JSON, or nested deeper than the parser recurses
         body = None
     return Answer(response.status_code, content_type, body, _retry_after(response.headers.get("Retry-After")))

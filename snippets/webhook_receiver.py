@@ -66,20 +66,22 @@ log = logging.getLogger("webhook_receiver")
 
 
 def subscription_challenge(query: str, verify_token: str) -> str | None:
-    """Meta's verification GET: echo hub.challenge only if the verify token is ours."""
-    params = parse_qs(query)
-    mode = params.get("hub.mode", [""])[0]
-    token = params.get("hub.verify_token", [""])[0]
-    if mode == "subscribe" and hmac.compare_digest(token.encode(), verify_token.encode()):
-        return params.get("hub.challenge", [""])[0]
+    """Meta's verification GET: echo hub.challenge only if the verify token is ours. A missing or
+    empty hub.verify_token never matches, not even an empty verify token of ours."""
+    params = {name: values[0] for name, values in parse_qs(query).items()}  # blank values are dropped
+    token = params.get("hub.verify_token")
+    if params.get("hub.mode") == "subscribe" and token is not None and hmac.compare_digest(token.encode(), verify_token.encode()):
+        return params.get("hub.challenge", "")
     return None
 
 
 def signature_is_valid(body: bytes, header: str | None, app_secret: str) -> bool:
     """X-Hub-Signature-256 is "sha256=" + HMAC-SHA256(raw body, app secret). Compare in constant time,
     over the raw bytes: re-serialised JSON would not match."""
+    if header is None:  # no signature at all
+        return False
     expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode(), (header or "").encode())
+    return hmac.compare_digest(expected.encode(), header.encode())
 
 
 class WebhookServer(ThreadingHTTPServer):

@@ -54,7 +54,8 @@ def echo_everything(request, conn, n):
 def echoed(hostile_server, session: requests.Session, **options) -> tuple[str, str]:
     """(what the gateway received, what the caller got back: the Answer's body as text)."""
     server = hostile_server(echo_everything)
-    answer = graph_http.request(session, "POST", server.base_url + "/v0/x", stop_at=time.monotonic() + DEADLINE, **options)
+    url = server.base_url + "/v0/x" + options.pop("path", "")
+    answer = graph_http.request(session, "POST", url, stop_at=time.monotonic() + DEADLINE, **options)
     received = server.received[0]
     return f"{received.path} {received.headers} {received.body.decode('latin-1')}", repr(answer.body)
 
@@ -80,6 +81,8 @@ def test_the_bearer_token_is_masked_whatever_the_header_name_spelling(hostile_se
         ("bare header", {"headers": {"authorization": TOKEN}}),
         ("app token", {"headers": {"Authorization": f"Bearer 1234|{APP_SECRET}"}}),
         ("client secret", {"params": {"client_secret": APP_SECRET}}),
+        ("query as pairs", {"params": [("access_token", TOKEN)]}),
+        ("in the URL itself", {"path": f"?access_token={TOKEN}"}),
     ],
 )
 def test_a_secret_is_masked_in_the_query_the_body_a_bare_header_and_an_app_token(hostile_server, where, options):
@@ -116,6 +119,8 @@ def test_graph_url_pins_the_version_between_host_and_path(guide):
     version = guide["graph_api"]["pinned_version"]
     assert graph_http.graph_url("/debug_token", "http://127.0.0.1:9/") == f"http://127.0.0.1:9/{version}/debug_token"
     assert graph_http.graph_url("/me") == f"https://graph.facebook.com/{version}/me"
+    gateway = "https://gateway.example/GRAPHX"  # a gateway's path prefix is kept, whatever its last letter
+    assert graph_http.graph_url("/me", gateway + "/") == f"{gateway}/{version}/me"
 
 
 @pytest.mark.parametrize(
@@ -134,12 +139,16 @@ def test_secrets_in_lists_every_secret_of_eight_characters_or_more_once_per_spel
     )
     assert found == ["inputtoken123", "clientsecret1", "1234|appsecretvalue", "appsecretvalue"]
     assert graph_http.secrets_in({"Authorization": "Bearer short"}, {}) == []
+    # Eight characters is the shortest secret masked (shorter ones would mask ordinary words).
+    assert graph_http.secrets_in({"Authorization": "Bearer abcdefgh"}, {"code": "abcdefg"}) == ["abcdefgh"]
     assert graph_http.secrets_in({"authorization": b"Bearer bytes-token-1"}, {}) == ["bytes-token-1"]
 
 
 def test_mask_replaces_plain_and_url_encoded_secrets_longest_first():
     text = "a=1234|appsecretvalue b=1234%7Cappsecretvalue c=appsecretvalue"
     assert graph_http.mask(text, ["appsecretvalue", "1234|appsecretvalue"]) == "a=*** b=*** c=***"
+    # A slash is encoded too: a gateway that URL-encodes the whole query echoes it as %2F.
+    assert graph_http.mask("t=abc%2Fdefgh0123 u=abc/defgh0123", ["abc/defgh0123"]) == "t=*** u=***"
 
 
 def test_the_urllib3_log_filter_masks_secret_parameters_and_keeps_the_rest():
@@ -170,13 +179,22 @@ def test_the_body_cap_admits_exactly_max_body_bytes(hostile_server, size, fits):
             graph_http.request(requests.Session(), "GET", url, stop_at=stop_at, max_body=10)
 
 
-def test_the_first_request_masks_urllib3s_log_once():
+def test_the_first_request_masks_urllib3s_log_once(hostile_server, monkeypatch, caplog):
     import logging
 
     log = logging.getLogger("urllib3.connectionpool")
-    for _ in range(2):
-        graph_http._mask_urllib3_log()
-    assert sum(isinstance(f, graph_http._RedactSecrets) for f in log.filters) == 1
+    monkeypatch.setattr(log, "filters", [])  # as in a fresh process: no request made yet
+    server = hostile_server("healthy")
+    with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
+        for _ in range(2):
+            url = server.base_url + "/v0/123"
+            graph_http.request(
+                requests.Session(), "GET", url, params={"access_token": TOKEN}, stop_at=time.monotonic() + DEADLINE
+            )
+    lines = [record.getMessage() for record in caplog.records if "/v0/123" in record.getMessage()]
+    assert len(lines) == 2 and all("/v0/123?access_token=*** HTTP/1.1" in line for line in lines), lines
+    assert TOKEN not in caplog.text
+    assert [type(f) for f in log.filters] == [graph_http._RedactSecrets]
 
 
 @pytest.mark.parametrize("behaviour", ["drip-headers-1-byte", "drip-body-1-byte", "read-timeout"])
@@ -190,3 +208,248 @@ def test_no_thread_is_left_reading_after_the_deadline_and_the_session_is_reused(
     assert [t for t in threading.enumerate() if t.name == "graph-request"] == [], "a worker still reads after the deadline"
     answer = graph_http.request(session, "GET", healthy.base_url + "/v0/123", stop_at=time.monotonic() + DEADLINE)
     assert (answer.status, answer.body) == (200, {"id": "123"})
+
+
+# ---------------------------------------------------------------------------------------------
+# What the caller gets back, whole: the Answer, or which failure with which sentence.
+def test_an_answer_arriving_in_pieces_is_read_whole_with_its_type_and_retry_after(hostile_server):
+    body = b'{"error": {"code": 4, "message": "Application request limit reached"}}'
+    head = b"HTTP/1.1 429 Hostile\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 15\r\n"
+    head += b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+
+    def in_two_pieces(request, conn, n):
+        conn.send(head + body[:20])
+        time.sleep(0.05)
+        conn.send(body[20:])
+
+    answer = call(hostile_server(in_two_pieces).base_url)
+    expected = {"error": {"code": 4, "message": "Application request limit reached"}}
+    assert answer == graph_http.Answer(429, "application/json; charset=utf-8", expected, 15.0)
+
+
+def test_a_compressed_answer_is_decompressed_and_bad_utf8_is_replaced_not_fatal(hostile_server):
+    import gzip
+
+    compressed = gzip.compress(b'{"name": "Caf\xe9"}')  # latin-1, not UTF-8: the byte is replaced
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {len(compressed)}\r\nConnection: close\r\n\r\n"
+    answer = call(hostile_server(lambda request, conn, n: conn.send(head.encode() + compressed)).base_url)
+    assert answer == graph_http.Answer(200, "", {"name": "Caf\ufffd"}, None)  # no Content-Type: ""
+
+
+def refused_url() -> str:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/v0/x"
+
+
+def failure_of(url: str, **options) -> tuple[type, str, bool, bool]:
+    began = time.monotonic()
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_http.request(requests.Session(), "POST", url, stop_at=began + DEADLINE, **options)
+    assert time.monotonic() - began < DEADLINE / 2, "a failure must be reported at once, not at the deadline"
+    return type(caught.value), str(caught.value), caught.value.sent, caught.value.retryable
+
+
+MAY = graph_errors.MayHaveTakenEffect
+BROKE = "The request was sent but the connection broke before a complete answer (ConnectionError)."
+
+
+@pytest.mark.parametrize(
+    ("server", "options", "expected"),
+    [
+        (
+            None,
+            {},
+            (
+                graph_errors.GraphFailure,
+                "Could not reach the Graph API: the connection was refused or the host could not be resolved.",
+                False,
+                True,
+            ),
+        ),
+        ("tls", {}, (graph_errors.GraphFailure, "Could not reach the Graph API: the TLS handshake failed.", False, True)),
+        (
+            "read-timeout",
+            {"read_timeout": 0.3},
+            (MAY, "The request was sent but no answer came within the read timeout.", True, False),
+        ),
+        ("reset-after-request", {}, (MAY, BROKE, True, False)),
+        ("close-after-request", {}, (MAY, BROKE, True, False)),
+    ],
+)
+def test_a_request_that_gets_no_answer_says_whether_it_left(hostile_server, server, options, expected):
+    if server is None:
+        url = refused_url()
+    elif server == "tls":
+        url = hostile_server("healthy", tls_garbage=True).base_url + "/v0/x"
+    else:
+        url = hostile_server(server).base_url + "/v0/x"
+    assert failure_of(url, **options) == expected
+
+
+def test_an_answer_cut_short_may_have_taken_effect(hostile_server):
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
+    server = hostile_server(lambda request, conn, n: conn.send(head + b'{"id": "1'))
+    assert failure_of(server.base_url + "/v0/x") == (
+        MAY,
+        "The request was sent but its answer broke off or could not be read (ProtocolError).",
+        True,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (
+            requests.ConnectTimeout("connect timed out"),
+            (graph_errors.GraphFailure, "Could not reach the Graph API: no connection within the connect timeout.", False, True),
+        ),
+        (requests.ConnectionError(), (MAY, BROKE, True, False)),  # no reason given: it may have left
+    ],
+)
+def test_a_connect_timeout_never_left_and_a_connection_error_that_gives_no_reason_may_have(exc, expected):
+    failure = graph_http._no_answer(exc)
+    assert (type(failure), str(failure), failure.sent, failure.retryable) == expected
+
+
+def test_the_sessions_proxy_settings_are_honoured(hostile_server, monkeypatch):
+    """Behind a corporate proxy the call goes through it, as requests' own session.get would."""
+    proxy = hostile_server("healthy")
+    session = requests.Session()
+    session.proxies = {"http": proxy.base_url}
+    answer = graph_http.request(session, "GET", "http://graph.invalid/v0/123", stop_at=time.monotonic() + DEADLINE)
+    assert (answer.status, answer.body, proxy.received[0].path) == (200, {"id": "123"}, "http://graph.invalid/v0/123")
+    monkeypatch.setenv("HTTP_PROXY", proxy.base_url)  # or from the environment
+    answer = graph_http.request(requests.Session(), "GET", "http://graph.invalid/v0/456", stop_at=time.monotonic() + DEADLINE)
+    assert (answer.status, answer.body, proxy.received[1].path) == (200, {"id": "456"}, "http://graph.invalid/v0/456")
+
+
+def test_a_session_used_for_many_calls_keeps_no_connection_per_call(hostile_server):
+    """A long-running sender makes millions of calls on one session: nothing may pile up per call."""
+    session, server = requests.Session(), hostile_server("healthy")
+    for number in range(3):
+        answer = graph_http.request(session, "GET", f"{server.base_url}/v0/{number}", stop_at=time.monotonic() + DEADLINE)
+        assert answer.body == {"id": str(number)}
+    assert graph_http._adapter_for(session).taken == {}
+
+
+LATE = "The request was sent but no complete answer came before the deadline."
+
+
+def test_a_deadline_already_passed_is_reported_at_once_as_late(hostile_server):
+    server = hostile_server("healthy")
+    began = time.monotonic()
+    with pytest.raises(graph_errors.MayHaveTakenEffect) as caught:
+        graph_http.request(requests.Session(), "GET", server.base_url + "/v0/1", stop_at=began - 1)
+    assert (type(caught.value), str(caught.value), caught.value.sent) == (MAY, LATE, True)
+    assert time.monotonic() - began < DEADLINE / 2
+
+
+# ---------------------------------------------------------------------------------------------
+# TLS: the session's certificate settings reach the connection, and verification is never off.
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (openssl, as in .ci/run's image): (cert.pem, key.pem)."""
+    import subprocess
+
+    where = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+@pytest.fixture
+def tls_server(tls_files):
+    """start(client_cert_required) -> the base URL of an HTTPS server answering {"id": "tls"}."""
+    import socket
+    import ssl
+    import threading
+
+    listeners = []
+
+    def start(client_cert_required: bool) -> str:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls_files)
+        if client_cert_required:
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(tls_files[0])
+        listener = socket.create_server(("127.0.0.1", 0))
+        listeners.append(listener)
+
+        def serve() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                try:
+                    with context.wrap_socket(conn, server_side=True) as tls:
+                        tls.settimeout(DEADLINE)
+                        while b"\r\n\r\n" not in tls.recv(65536):
+                            pass
+                        tls.sendall(response(200, {"id": "tls"}))
+                except OSError:  # ssl.SSLError included: the client refused us, or we refused it
+                    conn.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        return f"https://127.0.0.1:{listener.getsockname()[1]}"
+
+    yield start
+    for listener in listeners:
+        listener.close()
+
+
+TLS_FAILED = (graph_errors.GraphFailure, "Could not reach the Graph API: the TLS handshake failed.", False, True)
+
+
+@pytest.mark.parametrize(
+    ("verify", "client_cert", "ok"),
+    [
+        ("default", False, False),  # a certificate no trusted CA signed is refused
+        (None, False, False),  # verify=None turns verification off in requests; not here
+        ("the test CA", False, True),  # session.verify = a CA bundle
+        ("REQUESTS_CA_BUNDLE", False, True),  # or the environment's CA bundle
+        ("the test CA", True, True),  # session.cert = a client certificate, when the server asks for one
+    ],
+)
+def test_the_sessions_certificate_settings_are_used_and_verification_is_never_off(
+    tls_server, tls_files, monkeypatch, verify, client_cert, ok
+):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    session = requests.Session()
+    if verify == "REQUESTS_CA_BUNDLE":
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", tls_files[0])
+    elif verify != "default":
+        session.verify = tls_files[0] if verify == "the test CA" else verify
+    if client_cert:
+        session.cert = tls_files
+    url = tls_server(client_cert_required=client_cert) + "/v0/tls"
+    if ok:
+        answer = graph_http.request(session, "GET", url, stop_at=time.monotonic() + DEADLINE)
+        assert (answer.status, answer.body) == (200, {"id": "tls"})
+    else:
+        assert _tls_failure(session, url) == TLS_FAILED
+
+
+def _tls_failure(session: requests.Session, url: str) -> tuple[type, str, bool, bool]:
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_http.request(session, "GET", url, stop_at=time.monotonic() + DEADLINE)
+    return type(caught.value), str(caught.value), caught.value.sent, caught.value.retryable
+
+
+def test_a_server_asking_for_a_client_certificate_the_session_lacks_gets_none(tls_server, tls_files):
+    """The other half of the client-certificate case above: without session.cert the server refuses."""
+    session = requests.Session()
+    session.verify = tls_files[0]
+    url = tls_server(client_cert_required=True) + "/v0/tls"
+    with pytest.raises(graph_errors.GraphFailure):  # refused during or right after the handshake
+        graph_http.request(session, "GET", url, stop_at=time.monotonic() + DEADLINE)

@@ -19,3 +19,11 @@ def test_scores_count_killed_timeouts_and_type_check_catches_and_skip_unchecked_
     assert report["snippets/graph_errors.py"] == {"mutants": 4, "killed": 3, "not_checked": 1, "kill_rate_percent": 75.0}
     assert report["snippets/webhook_receiver.py"] == {"mutants": 2, "killed": 1, "not_checked": 0, "kill_rate_percent": 50.0}
     assert report["snippets/sender.py"] == 'not run yet: mutmut run "snippets.sender*"'
+    assert report["guide_data/drift.py"] == 'not run yet: mutmut run "guide_data.drift*"'
+
+
+def test_a_module_counted_by_function_says_which_functions_to_mutate_when_not_run_yet(tmp_path):
+    """Mutating the whole durable receiver would take an hour; the report names only the protocol functions."""
+    functions = ("x_signature_is_valid", "x_subscription_challenge")
+    expected = "not run yet: " + " ".join(f'mutmut run "snippets.webhook_receiver.{name}*"' for name in functions)
+    assert mutation.scores(tmp_path)["snippets/webhook_receiver.py"] == expected

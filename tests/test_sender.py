@@ -197,17 +197,27 @@ MAY_HAVE_BEEN_SENT = (
 )
 
 
-@pytest.mark.parametrize(("deadline", "attempts"), [(12.5, 4), (13.5, 5)])
+@pytest.mark.parametrize(("deadline", "attempts"), [(12.5, 4), (13.5, 5), (60.0, 5)])
 def test_the_default_budget_backs_off_1_2_4_8_seconds_and_starts_no_attempt_that_cannot_connect_in_time(
     hostile_server, pauses, deadline, attempts
 ):
     """Defaults: 5 attempts, backoff 1 s doubling, 5 s to connect. A fifth attempt after the 8 s
-    pause needs 8 + 5 = 13 s of budget: it starts with 13.5 s, not with 12.5 s."""
+    pause needs 8 + 5 = 13 s of budget: it starts with 13.5 s, not with 12.5 s; with the default 60 s
+    the fifth is the last."""
     server = hostile_server(always(503, graph_error(2)))
     failure = failure_of(server.base_url, deadline=deadline)
     said = f"{THROTTLED} Gave up after {attempts} attempts."
     assert whole(failure) == ("WhatsAppError", said, 2, True, True, attempts, None, "AhostileTrace")
     assert pauses == [1.0, 2.0, 4.0, 8.0][: attempts - 1] and server.posts() == attempts
+
+
+def test_each_pause_is_drawn_from_zero_to_the_doubling_backoff(hostile_server, monkeypatch):
+    """Full jitter: senders that failed together spread out instead of retrying in step."""
+    drawn: list[tuple[float, float]] = []
+    monkeypatch.setattr(sender.random, "uniform", lambda low, high: drawn.append((low, high)) or low)
+    monkeypatch.setattr(sender.time, "sleep", lambda seconds: None)
+    failure_of(hostile_server(always(503, graph_error(2))).base_url, backoff=0.5)
+    assert drawn == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0), (0, 8.0)]
 
 
 def test_one_attempt_says_attempt_in_the_singular(hostile_server, pauses):
@@ -246,6 +256,15 @@ def test_a_proxy_page_may_have_been_sent_and_is_not_sent_again(hostile_server, p
     failure = failure_of(server.base_url)
     said = MAY_HAVE_BEEN_SENT.format("HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.")
     assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 1, None, None) and server.posts() == 1
+
+
+def test_a_retried_send_that_may_then_have_been_sent_counts_every_attempt(hostile_server, pauses):
+    def throttled_then_proxy_page(request, conn, n):
+        conn.send(response(503, graph_error(2)) if n == 1 else response(502, b"<html>Bad gateway</html>"))
+
+    failure = failure_of(hostile_server(throttled_then_proxy_page).base_url)
+    said = MAY_HAVE_BEEN_SENT.format("HTTP 502 with no JSON (text/html), not a Graph answer: a proxy or an outage is in the way.")
+    assert whole(failure) == ("MayHaveTakenEffect", said, None, False, True, 2, None, None) and pauses == [1.0]
 
 
 def test_a_read_timeout_is_the_read_timeout_not_the_deadline(hostile_server, pauses):

@@ -26,6 +26,12 @@ def test_the_handshake_echoes_the_challenge_only_for_our_token_and_mode_subscrib
     assert subscription_challenge(query, VERIFY) == answer
 
 
+@pytest.mark.parametrize("query", ["hub.mode=subscribe&hub.challenge=1", "hub.mode=subscribe&hub.verify_token=&hub.challenge=1"])
+def test_an_empty_verify_token_of_ours_opens_the_handshake_to_no_one(query):
+    """A receiver started with an empty verify token must not echo a challenge sent with none."""
+    assert subscription_challenge(query, "") is None
+
+
 BODY = b'{"object":"whatsapp_business_account"}'
 
 
