@@ -244,6 +244,12 @@ def test_no_serious_accessibility_violations(context, site_url, paths, scheme):
         if scheme == "dark" and page.evaluate(current) != "slate":  # the reader's way: the toggle (remembered)
             page.locator("form[data-md-component='palette'] label:visible").first.click()
         assert page.evaluate(current) == ("slate" if scheme == "dark" else "default")
+        # The toggle's own tooltip fades in for 0.25 s; half-faded text is blended with the page and
+        # fails the contrast check by timing alone. Check tooltips as a reader sees them: settled.
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('.md-tooltip, .md-tooltip2'))"
+            ".every(t => ['0', '1'].includes(getComputedStyle(t).opacity))"
+        )
         # Material makes an overflowing code block focusable from a resize observer; on a long page
         # (the Error Reference) that lands after networkidle. Check the page as a reader meets it.
         page.wait_for_function(
