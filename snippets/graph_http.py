@@ -5,11 +5,13 @@ What `requests` alone does not give a production caller:
 - **A total deadline.** requests' `timeout` bounds each socket read, so a server that sends one
   byte per second never trips it. Here the call runs in a worker thread and the caller stops
   waiting at the deadline; the worker reads the body in small pieces and gives up at the same
-  deadline, and a server still dripping its headers then has its connection shut, so no thread
-  is left reading. (A connection attempt still under way at the deadline ends at its connect
-  timeout: keep that shorter than the deadline.) The request goes through an adapter of this
-  module's, one per session, so that its connections can be shut; connections stay open between
-  calls, but adapters you mounted on the session are not used.
+  deadline, and a server (or proxy) still silent or dripping its answer then has the call's
+  connection shut, so no thread is left reading on a session you reuse. (A connection still being
+  set up at the deadline, TCP connect or TLS handshake, ends within its connect timeout, which
+  bounds each of its waits: keep that shorter than the deadline.) A deadline that has already
+  passed sends nothing. The request goes through an adapter of this module's, one per session,
+  whose pools, direct or through a proxy, record which connection each call uses; connections stay
+  open between calls, but adapters you mounted on the session are not used.
 - **No redirects.** A 3xx is handed back, never followed: following one would send the request,
   token header and message body included, to whatever host the `Location` names.
 - **A body size cap**, so a huge answer cannot exhaust memory.
@@ -26,6 +28,7 @@ graph_error_actions.json beside the snippet that imports it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json as jsonlib
@@ -43,7 +46,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3 import PoolManager
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import NewConnectionError
 
 try:  # imported as a package module (from snippets import graph_http)
@@ -159,34 +163,47 @@ def _describe(exc: requests.RequestException) -> str:
 
 
 class _ShuttableAdapter(HTTPAdapter):
-    """requests' adapter, remembering which connection each thread took from its pools, so that the
-    caller can shut the one a late worker is still reading from."""
-
-    def __init__(self) -> None:
-        self.taken: dict[int, Any] = {}  # thread id -> the urllib3 connection it uses
-        super().__init__()
+    """requests' adapter, whose pools (direct, or through any proxy) record each connection a call
+    takes in that call's own list, so that the caller can shut the one a late worker still reads from."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        taken = self.taken
+        _record_connections(self.poolmanager)
 
-        def remembering(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
-            class Remembering(pool_class):  # type: ignore[valid-type,misc]
-                def _get_conn(self, timeout: float | None = None) -> Any:
-                    conn = super()._get_conn(timeout)
-                    taken[threading.get_ident()] = conn
-                    return conn
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        made = proxy not in self.proxy_manager  # requests keeps one manager per proxy
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if made:
+            _record_connections(manager)  # a proxy's pools hand out connections of their own
+        return manager
 
-            return Remembering
 
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": remembering(HTTPConnectionPool),
-            "https": remembering(HTTPSConnectionPool),
-        }
+_call = threading.local()  # in a worker thread: `connections`, the list its call's pools append to
 
-    def shut(self, thread_id: int) -> None:
-        """Shut the socket `thread_id` reads from: its blocked read returns at once."""
-        sock = getattr(self.taken.pop(thread_id, None), "sock", None)
+
+def _record_connections(manager: PoolManager) -> None:
+    manager.pool_classes_by_scheme = {
+        scheme: _recording(pool_class) for scheme, pool_class in manager.pool_classes_by_scheme.items()
+    }
+
+
+@functools.cache
+def _recording(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]:
+    """`pool_class` (plain, TLS, SOCKS...), recording each connection it hands out in the calling
+    worker's list. Cached: one subclass per pool class, however many sessions there are."""
+
+    class Recording(pool_class):  # type: ignore[valid-type,misc]
+        def _get_conn(self, timeout: float | None = None) -> Any:
+            conn = super()._get_conn(timeout)
+            getattr(_call, "connections", []).append(conn)
+            return conn
+
+    return Recording
+
+
+def _shut(connections: list[Any]) -> None:
+    """Shut the sockets of `connections`: a read blocked on one returns at once."""
+    for sock in (getattr(conn, "sock", None) for conn in connections):
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -220,8 +237,10 @@ def request(
     max_body: int = MAX_BODY,
 ) -> Answer:
     """Make one request; return its Answer by `stop_at` (a time.monotonic() value). Raises GraphFailure
-    (`sent=False`, retryable) when the request never left, MayHaveTakenEffect when it left and no
-    complete answer came back."""
+    (`sent=False`, retryable) when the request never left, `stop_at` having passed included;
+    MayHaveTakenEffect when it left and no complete answer came back."""
+    if time.monotonic() >= stop_at:  # no time left even to connect: send nothing rather than start late
+        raise GraphFailure(_TOO_LATE, retryable=True, sent=False)
     _mask_urllib3_log()
     outcome: dict[str, Any] = {}
     # Prepared here, so the worker never touches the session (requests' sessions are not thread-safe);
@@ -232,8 +251,10 @@ def request(
     secrets = secrets_in(prepared.headers, dict(parse_qsl(urlsplit(prepared.path_url).query)), json)
     settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
     adapter = _adapter_for(session)
+    connections: list[Any] = []  # the urllib3 connections this call takes: the ones to shut at the deadline
 
     def work() -> None:
+        _call.connections = connections  # this call's own record of the connections it uses
         try:
             response = adapter.send(  # requests' adapter never preloads the body: _read takes it piece by piece
                 prepared,
@@ -259,12 +280,10 @@ def request(
     worker = threading.Thread(target=work, name="graph-request", daemon=True)
     worker.start()
     worker.join(max(0.0, stop_at - time.monotonic()))
-    if worker.is_alive() and worker.ident is not None:  # still reading at the deadline: end it now
-        adapter.shut(worker.ident)
+    if worker.is_alive():  # still connecting or reading at the deadline: end it now
+        _shut(connections)
         worker.join(0.5)
         outcome.clear()  # whatever it makes of the shut connection came after the deadline
-    elif worker.ident is not None:
-        adapter.taken.pop(worker.ident, None)
     if "answer" in outcome:
         answer: Answer = outcome["answer"]
         return answer
@@ -273,6 +292,7 @@ def request(
     raise MayHaveTakenEffect(_LATE)
 
 
+_TOO_LATE = "The request was not sent: its deadline had already passed."
 _LATE = "The request was sent but no complete answer came before the deadline."
 
 

@@ -197,15 +197,49 @@ def test_the_first_request_masks_urllib3s_log_once(hostile_server, monkeypatch, 
     assert [type(f) for f in log.filters] == [graph_http._RedactSecrets]
 
 
-@pytest.mark.parametrize("behaviour", ["drip-headers-1-byte", "drip-body-1-byte", "read-timeout"])
-def test_no_thread_is_left_reading_after_the_deadline_and_the_session_is_reused(hostile_server, behaviour):
+# How the slow call reaches its server: directly, through a forwarding proxy (http), or through a
+# proxy's CONNECT tunnel (https), the proxy being the slow one. The proxy is set for graph.invalid
+# alone, so the session's next call, to a healthy server, goes direct on the same session.
+ROUTES = {
+    "direct": None,
+    "forwarding proxy": "http://graph.invalid/v0/x",
+    "CONNECT tunnel": "https://graph.invalid/v0/x",
+}
+
+
+@pytest.mark.parametrize(
+    ("route", "behaviour"),
+    [
+        *(
+            (route, behaviour)
+            for route in ("direct", "forwarding proxy")
+            for behaviour in ("drip-headers-1-byte", "drip-body-1-byte", "read-timeout")
+        ),
+        ("CONNECT tunnel", "drip-headers-1-byte"),  # the proxy trickles its answer to CONNECT
+        ("CONNECT tunnel", "read-timeout"),  # the proxy accepts CONNECT and never answers
+    ],
+)
+def test_no_thread_is_left_reading_after_the_deadline_and_the_session_is_reused(hostile_server, route, behaviour):
     import threading
 
     session = requests.Session()
     slow, healthy = hostile_server(behaviour), hostile_server("healthy")
+    url = ROUTES[route]
+    if url is None:
+        url = slow.base_url + "/v0/x"
+    else:
+        session.proxies = {url.split("/v0/")[0]: slow.base_url}
+    began = time.monotonic()
     with pytest.raises(graph_errors.MayHaveTakenEffect, match="before the deadline"):
-        graph_http.request(session, "GET", slow.base_url + "/v0/x", stop_at=time.monotonic() + 0.3, read_timeout=5)
+        graph_http.request(session, "GET", url, stop_at=began + 0.3, read_timeout=5, connect_timeout=5)
+    assert time.monotonic() - began < 0.3 + 0.4, "the caller waits for the deadline, not for the worker"
     assert [t for t in threading.enumerate() if t.name == "graph-request"] == [], "a worker still reads after the deadline"
+    reached = slow.received[0]
+    assert (reached.method, reached.path) == {
+        "direct": ("GET", "/v0/x"),
+        "forwarding proxy": ("GET", "http://graph.invalid/v0/x"),
+        "CONNECT tunnel": ("CONNECT", "graph.invalid:443"),
+    }[route]
     answer = graph_http.request(session, "GET", healthy.base_url + "/v0/123", stop_at=time.monotonic() + DEADLINE)
     assert (answer.status, answer.body) == (200, {"id": "123"})
 
@@ -327,25 +361,42 @@ def test_the_sessions_proxy_settings_are_honoured(hostile_server, monkeypatch):
     assert (answer.status, answer.body, proxy.received[1].path) == (200, {"id": "456"}, "http://graph.invalid/v0/456")
 
 
-def test_a_session_used_for_many_calls_keeps_no_connection_per_call(hostile_server):
-    """A long-running sender makes millions of calls on one session: nothing may pile up per call."""
-    session, server = requests.Session(), hostile_server("healthy")
-    for number in range(3):
-        answer = graph_http.request(session, "GET", f"{server.base_url}/v0/{number}", stop_at=time.monotonic() + DEADLINE)
-        assert answer.body == {"id": str(number)}
-    assert graph_http._adapter_for(session).taken == {}
+def test_a_session_used_for_many_calls_keeps_nothing_per_call(hostile_server):
+    """A long-running sender makes millions of calls on one session, and the onboarding scripts one
+    session per call: nothing may pile up per call (one adapter and pool per session, one pool class
+    per kind of pool)."""
+    server = hostile_server("healthy")
+    session = requests.Session()
+    graph_http.request(session, "GET", f"{server.base_url}/v0/0", stop_at=time.monotonic() + DEADLINE)
+    pool_classes = graph_http._recording.cache_info().currsize
+    for number in range(1, 4):
+        for caller in (session, requests.Session()):
+            answer = graph_http.request(caller, "GET", f"{server.base_url}/v0/{number}", stop_at=time.monotonic() + DEADLINE)
+            assert answer.body == {"id": str(number)}
+    assert len(graph_http._adapter_for(session).poolmanager.pools) == 1
+    assert graph_http._recording.cache_info().currsize == pool_classes
 
 
-LATE = "The request was sent but no complete answer came before the deadline."
+TOO_LATE = "The request was not sent: its deadline had already passed."
 
 
-def test_a_deadline_already_passed_is_reported_at_once_as_late(hostile_server):
+@pytest.mark.parametrize("late_by", [1.0, 0.0])
+def test_a_deadline_already_passed_sends_nothing_and_says_so_at_once(hostile_server, late_by):
+    from support.hostile_server import wait_until
+
     server = hostile_server("healthy")
     began = time.monotonic()
-    with pytest.raises(graph_errors.MayHaveTakenEffect) as caught:
-        graph_http.request(requests.Session(), "GET", server.base_url + "/v0/1", stop_at=began - 1)
-    assert (type(caught.value), str(caught.value), caught.value.sent) == (MAY, LATE, True)
+    with pytest.raises(graph_errors.GraphFailure) as caught:
+        graph_http.request(requests.Session(), "POST", server.base_url + "/v0/1/messages", stop_at=began - late_by)
+    # Not MayHaveTakenEffect: nothing left, so sending it again (with time to do so) is harmless.
+    assert (type(caught.value), str(caught.value), caught.value.sent, caught.value.retryable) == (
+        graph_errors.GraphFailure,
+        TOO_LATE,
+        False,
+        True,
+    )
     assert time.monotonic() - began < DEADLINE / 2
+    assert not wait_until(lambda: bool(server.clients), 0.3), "a request whose deadline had passed was sent"
 
 
 # ---------------------------------------------------------------------------------------------
