@@ -14,6 +14,8 @@ import re
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
+from pymdownx.snippets import SnippetPreprocessor
+
 import guide_data
 from guide_macros import conventions, guide_topics
 from guide_macros import errors as error_macros
@@ -63,8 +65,14 @@ def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
 def highlighted_lines(path: str, needles: tuple[str, ...]) -> str:
     """pymdownx.highlight's hl_lines for an included file: the numbers of the lines holding each
     needle, found at build time so an edit to the file moves the highlight with the code. A needle
-    no line holds fails the build, naming the file and the needle."""
-    lines = (guide_data.ROOT / path).read_text(encoding="utf-8").splitlines()
+    no line holds fails the build, naming the file and the needle. Lines are counted as the page
+    shows the file: pymdownx.snippets drops its section markers (`# --8<-- [start:name]`)."""
+    section_marker = SnippetPreprocessor.RE_SNIPPET_SECTION
+    lines = [
+        line
+        for line in (guide_data.ROOT / path).read_text(encoding="utf-8").splitlines()
+        if not ((marker := section_marker.match(line)) and not marker.group("escape"))
+    ]
     numbers: list[int] = []
     for needle in needles:
         found = [n for n, line in enumerate(lines, 1) if needle in line]

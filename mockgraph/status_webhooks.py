@@ -97,11 +97,11 @@ class StatusWebhooks:
 
     def wait(self, timeout: float = 5) -> bool:
         """Block until every scheduled delivery is done; False if some are still running."""
-        deadline = time.monotonic() + timeout
+        stop_at = time.monotonic() + timeout
         with self._lock:
             threads = list(self._threads)
         for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            thread.join(max(0.0, stop_at - time.monotonic()))
         return not any(t.is_alive() for t in threads)
 
 

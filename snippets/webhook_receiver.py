@@ -106,7 +106,8 @@ class WebhookServer(ThreadingHTTPServer):
         self.inbox, self.workers = inbox, workers
         self.max_body, self.request_deadline = max_body, request_deadline
         self._slots = threading.BoundedSemaphore(max_connections)
-        self._reading: dict[socket.socket, float] = {}  # connections still sending, and their deadlines
+        # Connections still sending their request, each with the time.monotonic() by which it must be in.
+        self._reading_until: dict[socket.socket, float] = {}
         self._lock = threading.Lock()
         self._closed = threading.Event()
         threading.Thread(target=self._reap, name="webhook-reaper", daemon=True).start()
@@ -122,7 +123,7 @@ class WebhookServer(ThreadingHTTPServer):
             self.shutdown_request(request)
             return
         with self._lock:
-            self._reading[request] = time.monotonic() + self.request_deadline
+            self._reading_until[request] = time.monotonic() + self.request_deadline
         try:
             super().process_request(request, client_address)
         except Exception:
@@ -135,13 +136,13 @@ class WebhookServer(ThreadingHTTPServer):
         finally:
             self._release(request)
 
-    def request_read(self, request: socket.socket) -> None:
-        """The request is in: the deadline no longer applies while the handlers run."""
+    def lift_request_deadline(self, request: socket.socket) -> None:
+        """The request is fully read: its deadline no longer applies while the handlers run."""
         with self._lock:
-            self._reading.pop(request, None)
+            self._reading_until.pop(request, None)
 
     def _release(self, request: socket.socket) -> None:
-        self.request_read(request)
+        self.lift_request_deadline(request)
         self._slots.release()
 
     def _reap(self) -> None:
@@ -149,9 +150,9 @@ class WebhookServer(ThreadingHTTPServer):
         while not self._closed.wait(0.2):
             now = time.monotonic()
             with self._lock:
-                late = [sock for sock, deadline in self._reading.items() if deadline < now]
+                late = [sock for sock, until in self._reading_until.items() if until < now]
                 for sock in late:
-                    del self._reading[sock]
+                    del self._reading_until[sock]
             for sock in late:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -175,13 +176,13 @@ class WebhookHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         challenge = subscription_challenge(urlsplit(self.path).query, self.server.verify_token)
-        self.server.request_read(self.request)
+        self.server.lift_request_deadline(self.request)
         self._reply(200 if challenge is not None else 403, challenge or "verify token mismatch")
 
     # --8<-- [start:acknowledge]
     def do_POST(self) -> None:
         body = self._read_body()
-        self.server.request_read(self.request)
+        self.server.lift_request_deadline(self.request)
         if body is None:
             return  # already answered
         if not signature_is_valid(body, self.headers.get("X-Hub-Signature-256"), self.server.app_secret):

@@ -142,3 +142,23 @@ def test_a_highlight_whose_line_is_gone_fails_the_build_naming_file_and_line():
     assert highlighted_lines("snippets/quickstart/receive_messages.py", ("compare_digest",)).split()
     with pytest.raises(ValueError, match=r"receive_messages\.py holds 'no such line'"):
         highlighted_lines("snippets/quickstart/receive_messages.py", ("no such line",))
+
+
+def test_each_highlighted_line_is_a_line_the_page_asks_to_highlight(site):
+    """hl_lines() finds lines by content; the page shows the file without its section markers
+    (`--8<-- [start:name]`), so a count that kept them would light the line after the one meant."""
+    import ast
+
+    calls = re.compile(r"hl_lines\((.*?)\)\s*\}\}")
+    checked = 0
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        for call in calls.findall(source.read_text(encoding="utf-8")):
+            path, *needles = ast.literal_eval(f"({call})")
+            page = source.relative_to(ROOT / "docs").with_suffix("").as_posix() + "/index.html"
+            article = pages(site)[page].select_one("article")
+            titled = {b.select_one(".filename").get_text(strip=True): b for b in article.select("div.highlight")}
+            lit = [line.get_text() for line in titled[path].select(".hll")]
+            assert all(any(needle in line for needle in needles) for line in lit), f"{page}: {path} lights {lit}"
+            assert all(any(needle in line for line in lit) for needle in needles), f"{page}: {path} misses a needle"
+            checked += 1
+    assert checked >= 3, "the pages that highlight lines of a file were not found"
