@@ -84,7 +84,8 @@ def test_blocked_users_block_list_unblock(client):
     added = client.post(f"{V}/{PHONE}/block_users", json=body, headers=HEADERS).get_json()
     assert added["block_users"]["added_users"] == [{"input": "+15550100188", "wa_id": "15550100188"}]
     assert [u["wa_id"] for u in client.get(f"{V}/{PHONE}/block_users", headers=HEADERS).get_json()["data"]] == ["15550100188"]
-    client.delete(f"{V}/{PHONE}/block_users", json=body, headers=HEADERS)
+    removed = client.delete(f"{V}/{PHONE}/block_users", json=body, headers=HEADERS).get_json()
+    assert removed["block_users"] == {"removed_users": [{"input": "+15550100188", "wa_id": "15550100188"}]}
     assert client.get(f"{V}/{PHONE}/block_users", headers=HEADERS).get_json()["data"] == []
 
 
@@ -94,7 +95,7 @@ def test_groups_create_list_read_delete(client):
     groups = client.get(f"{V}/{PHONE}/groups", headers=HEADERS).get_json()["data"]["groups"]
     assert [g["id"] for g in groups] == [group_id] and groups[0]["subject"] == "Order help"
     info = client.get(f"{V}/{group_id}", headers=HEADERS).get_json()
-    assert (info["id"], info["subject"]) == (group_id, "Order help")
+    assert (info["id"], info["subject"], info["description"]) == (group_id, "Order help", "Questions about orders")
     assert client.delete(f"{V}/{group_id}", headers=HEADERS).get_json() == {"success": True}
     assert client.get(f"{V}/{PHONE}/groups", headers=HEADERS).get_json()["data"]["groups"] == []
 
@@ -114,5 +115,7 @@ def test_a_preverified_number_is_added_verified_by_code_listed_and_deleted(clien
         f"{V}/{business}/preverified_numbers", query_string={"verification_status": "VERIFIED"}, headers=HEADERS
     )
     assert [n["id"] for n in verified.get_json()["data"]] == [number_id]
+    details = client.get(f"{V}/{number_id}", headers=HEADERS).get_json()
+    assert (details["id"], details["display_phone_number"]) == (number_id, "+15550100177")
     assert client.delete(f"{V}/{number_id}", headers=HEADERS).get_json() == {"success": True}
     assert client.get(f"{V}/{number_id}", headers=HEADERS).get_json()["error"]["error_subcode"] == 33

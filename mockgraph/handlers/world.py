@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from mockgraph import demo, spec
@@ -67,6 +68,38 @@ def _listing(call: Call, items: list[dict]) -> dict:
     return {**answer, "data": [{**template, **item} for item in items]}
 
 
+# The life of an object the mock makes: created under a fresh id in one of World's tables and known
+# to the routes (mockgraph.objects) from then on, read back over the spec's example, deleted from both.
+def _create(call: Call, kind: str, table: dict[str, dict], id_prefix: str, fields: dict, waba: str | None) -> str:
+    world = _world(call)
+    with world.lock:
+        object_id = world.new_id(id_prefix)
+        table[object_id] = fields
+    call.mock.objects.add(kind, object_id, waba)
+    return object_id
+
+
+def _list(call: Call, table: dict[str, dict], owner_kind: str, fields: Callable[[str, dict], dict]) -> dict:
+    """The objects the mock made under the path's owner (`call.ids[owner_kind]`), over the spec's example entry."""
+    owner = call.ids[owner_kind]
+    return _listing(call, [fields(object_id, found) for object_id, found in table.items() if found["owner"] == owner])
+
+
+def _read(call: Call, kind: str, table: dict[str, dict], *names: str) -> dict:
+    """The spec's example with the id asked for and, when the mock made that object, its `names`."""
+    object_id = call.ids[kind]
+    found = table.get(object_id)
+    answer = {**spec.answer(call, call.operation["id"]), "id": object_id}
+    return {**answer, **{name: found[name] for name in names}} if found else answer
+
+
+def _delete(call: Call, kind: str, table: dict[str, dict]) -> dict:
+    object_id = call.ids[kind]
+    if table.pop(object_id, None) is not None:
+        call.mock.objects.remove(kind, object_id)
+    return {"success": True}
+
+
 # -- Flows ------------------------------------------------------------------------------------------
 def create_flow(call: Call) -> dict:
     body = spec.check_request(call, call.operation["id"])
@@ -74,12 +107,8 @@ def create_flow(call: Call) -> dict:
     if not name:
         raise GraphError(100, "(#100) The parameter name is required", details="The parameter name is required.")
     categories = body.get("categories") or '["OTHER"]'
-    world = _world(call)
-    with world.lock:
-        flow_id = world.new_id("78")
-        world.flows[flow_id] = {"owner": call.ids["waba-id"], "name": name, "categories": _as_list(categories), "status": "DRAFT"}
-    call.mock.objects.add("flow-id", flow_id, call.waba)
-    return {"id": flow_id}
+    flow = {"owner": call.ids["waba-id"], "name": name, "categories": _as_list(categories), "status": "DRAFT"}
+    return {"id": _create(call, "flow-id", _world(call).flows, "78", flow, call.waba)}
 
 
 def _as_list(value: Any) -> list:
@@ -105,8 +134,7 @@ def _flow_fields(flow_id: str, flow: dict) -> dict:
 
 
 def list_flows(call: Call) -> dict:
-    flows = _world(call).flows
-    return _listing(call, [_flow_fields(i, f) for i, f in flows.items() if f["owner"] == call.ids["waba-id"]])
+    return _list(call, _world(call).flows, "waba-id", _flow_fields)
 
 
 def get_flow(call: Call) -> dict:
@@ -170,8 +198,7 @@ def _qr_fields(code: str, qr: dict) -> dict:
 
 
 def list_qr_codes(call: Call) -> dict:
-    codes = _world(call).qr_codes
-    return _listing(call, [_qr_fields(c, q) for c, q in codes.items() if q["owner"] == call.ids["phone-number-id"]])
+    return _list(call, _world(call).qr_codes, "phone-number-id", _qr_fields)
 
 
 def get_qr_code(call: Call) -> dict:
@@ -197,18 +224,20 @@ def _users(body: dict) -> list[tuple[str, str]]:
     return [(str(u.get("user")), re.sub(r"\D", "", str(u.get("user")))) for u in users if isinstance(u, dict)]
 
 
-def block_users(call: Call) -> dict:
+def _change_blocked(call: Call, block: bool) -> dict:
     users = _users(spec.check_request(call, call.operation["id"]))
-    _world(call).blocked.setdefault(call.ids["phone-number-id"], set()).update(wa for _, wa in users)
-    added = [{"input": given, "wa_id": wa} for given, wa in users]
-    return {"messaging_product": "whatsapp", "block_users": {"added_users": added}}
+    blocked = _world(call).blocked.setdefault(call.ids["phone-number-id"], set())
+    (blocked.update if block else blocked.difference_update)(wa for _, wa in users)
+    changed = [{"input": given, "wa_id": wa} for given, wa in users]
+    return {"messaging_product": "whatsapp", "block_users": {"added_users" if block else "removed_users": changed}}
+
+
+def block_users(call: Call) -> dict:
+    return _change_blocked(call, block=True)
 
 
 def unblock_users(call: Call) -> dict:
-    users = _users(spec.check_request(call, call.operation["id"]))
-    _world(call).blocked.setdefault(call.ids["phone-number-id"], set()).difference_update(wa for _, wa in users)
-    removed = [{"input": given, "wa_id": wa} for given, wa in users]
-    return {"messaging_product": "whatsapp", "block_users": {"removed_users": removed}}
+    return _change_blocked(call, block=False)
 
 
 def blocked_users(call: Call) -> dict:
@@ -219,15 +248,8 @@ def blocked_users(call: Call) -> dict:
 # -- Groups -----------------------------------------------------------------------------------------
 def create_group(call: Call) -> dict:
     body = spec.check_request(call, call.operation["id"])
-    world = _world(call)
-    with world.lock:
-        group_id = world.new_id("72")
-        world.groups[group_id] = {
-            "owner": call.ids["phone-number-id"],
-            "subject": body["subject"],
-            "description": body.get("description", ""),
-        }
-    call.mock.objects.add("group-id", group_id, call.waba)
+    group = {"owner": call.ids["phone-number-id"], "subject": body["subject"], "description": body.get("description", "")}
+    group_id = _create(call, "group-id", _world(call).groups, "72", group, call.waba)
     # Group creation is asynchronous on Graph: the answer carries a request id; the group's id
     # arrives by webhook. The mock creates it at once and uses its id as the request id.
     return {"messaging_product": "whatsapp", "request_id": group_id}
@@ -244,17 +266,11 @@ def list_groups(call: Call) -> dict:
 
 
 def get_group(call: Call) -> dict:
-    group_id = call.ids["group-id"]
-    group = _world(call).groups.get(group_id)
-    answer = {**spec.answer(call, call.operation["id"]), "id": group_id}
-    return {**answer, "subject": group["subject"], "description": group["description"]} if group else answer
+    return _read(call, "group-id", _world(call).groups, "subject", "description")
 
 
 def delete_group(call: Call) -> dict:
-    group_id = call.ids["group-id"]
-    if _world(call).groups.pop(group_id, None) is not None:
-        call.mock.objects.remove("group-id", group_id)
-    return {"success": True}
+    return _delete(call, "group-id", _world(call).groups)
 
 
 # -- Pre-verified phone numbers ---------------------------------------------------------------------
@@ -262,17 +278,13 @@ def delete_group(call: Call) -> dict:
 # to a business starts NOT_VERIFIED; request_code sends a code, verify_code makes it VERIFIED.
 def add_preverified_number(call: Call) -> dict:
     body = spec.check_request(call, call.operation["id"])
-    world = _world(call)
-    with world.lock:
-        number_id = world.new_id("75")
-        world.preverified[number_id] = {
-            "owner": call.ids["business-id"],
-            "display_phone_number": str(body["phone_number"]),
-            "verification_status": "NOT_VERIFIED",
-            "code_requested": False,
-        }
-    call.mock.objects.add("preverified-number-id", number_id, None)
-    return {"id": number_id}
+    number = {
+        "owner": call.ids["business-id"],
+        "display_phone_number": str(body["phone_number"]),
+        "verification_status": "NOT_VERIFIED",
+        "code_requested": False,
+    }
+    return {"id": _create(call, "preverified-number-id", _world(call).preverified, "75", number, None)}
 
 
 def _number_fields(number_id: str, number: dict) -> dict:
@@ -281,21 +293,13 @@ def _number_fields(number_id: str, number: dict) -> dict:
 
 
 def list_preverified_numbers(call: Call) -> dict:
-    numbers = _world(call).preverified
     wanted = call.request.args.get("verification_status")
-    items = [
-        _number_fields(i, n)
-        for i, n in numbers.items()
-        if n["owner"] == call.ids["business-id"] and wanted in (None, n["verification_status"])
-    ]
-    return _listing(call, items)
+    numbers = {i: n for i, n in _world(call).preverified.items() if wanted in (None, n["verification_status"])}
+    return _list(call, numbers, "business-id", _number_fields)
 
 
 def get_preverified_number(call: Call) -> dict:
-    number_id = call.ids["preverified-number-id"]
-    number = _world(call).preverified.get(number_id)
-    answer = {**spec.answer(call, call.operation["id"]), "id": number_id}
-    return {**answer, "display_phone_number": number["display_phone_number"]} if number else answer
+    return _read(call, "preverified-number-id", _world(call).preverified, "display_phone_number")
 
 
 def request_preverified_code(call: Call) -> dict:
@@ -317,7 +321,4 @@ def verify_preverified_code(call: Call) -> dict:
 
 
 def delete_preverified_number(call: Call) -> dict:
-    number_id = call.ids["preverified-number-id"]
-    if _world(call).preverified.pop(number_id, None) is not None:
-        call.mock.objects.remove("preverified-number-id", number_id)
-    return {"success": True}
+    return _delete(call, "preverified-number-id", _world(call).preverified)
