@@ -7,11 +7,12 @@ What `requests` alone does not give a production caller:
   waiting at the deadline; the worker reads the body in small pieces and gives up at the same
   deadline, and a server (or proxy) still silent or dripping its answer then has the call's
   connection shut, so no thread is left reading on a session you reuse. (A connection still being
-  set up at the deadline, TCP connect or TLS handshake, ends within its connect timeout, which
-  bounds each of its waits: keep that shorter than the deadline.) A deadline that has already
-  passed sends nothing. The request goes through an adapter of this module's, one per session,
-  whose pools, direct or through a proxy, record which connection each call uses; connections stay
-  open between calls, but adapters you mounted on the session are not used.
+  set up at the deadline, TCP connect or TLS handshake, cannot be shut from outside: its connect
+  timeout bounds each of its waits, so keep that shorter than the deadline; the caller waits for
+  it half a second at most.) A deadline that has already passed sends nothing. The request goes
+  through an adapter of this module's, one per session, whose pools, direct or through a proxy,
+  record which connection each call uses; connections stay open between calls, but adapters you
+  mounted on the session are not used.
 - **No redirects.** A 3xx is handed back, never followed: following one would send the request,
   token header and message body included, to whatever host the `Location` names.
 - **A body size cap**, so a huge answer cannot exhaust memory.

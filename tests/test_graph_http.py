@@ -380,6 +380,45 @@ def test_a_session_used_for_many_calls_keeps_nothing_per_call(hostile_server):
 TOO_LATE = "The request was not sent: its deadline had already passed."
 
 
+@pytest.fixture
+def tls_handshake_dripper():
+    """A server that answers a TLS ClientHello with the head of a 16 KB handshake record, then one
+    byte every 50 ms: the client's handshake waits inside ssl, on a socket no one else holds."""
+    import socket
+    import threading
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"\x16\x03\x03\x40\x00")
+            while not stop.wait(0.05):
+                conn.sendall(b"\x00")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{listener.getsockname()[1]}/v0/x"
+    stop.set()
+    thread.join(2)
+    listener.close()
+    from support.hostile_server import wait_until  # the handshake, cut off, ends its worker: none is left
+
+    assert wait_until(lambda: not [t for t in threading.enumerate() if t.name == "graph-request"], 2)
+
+
+def test_a_worker_the_deadline_cannot_stop_holds_the_caller_half_a_second_at_most(tls_handshake_dripper):
+    """A TLS handshake in progress cannot be shut from outside (ssl owns the socket until it is done);
+    its connect timeout bounds each wait. The caller still gets its answer at the deadline plus the
+    half second it gives the worker to finish."""
+    began = time.monotonic()
+    with pytest.raises(graph_errors.MayHaveTakenEffect, match="before the deadline"):
+        graph_http.request(requests.Session(), "GET", tls_handshake_dripper, stop_at=began + 0.3)
+    assert time.monotonic() - began < 0.3 + 0.5 + 0.7
+
+
 @pytest.mark.parametrize("late_by", [1.0, 0.0])
 def test_a_deadline_already_passed_sends_nothing_and_says_so_at_once(hostile_server, late_by):
     from support.hostile_server import wait_until
