@@ -117,6 +117,11 @@ def pytest_addoption(parser):
         "--live", action="store_true", help="also run the live contract tests against graph.facebook.com (needs credentials)"
     )
     parser.addoption(
+        "--bump",
+        action="store_true",
+        help="also run the version-bump proof, which reruns the suite on a bumped copy (.ci/run runs it as its own step)",
+    )
+    parser.addoption(
         UPDATE_GOLDENS,
         action="store_true",
         help="rewrite the golden files (snippets/responses/*.json, snippets/output/*.txt) from what the code prints now",
@@ -124,13 +129,15 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Without --live, the live contract tests are deselected (reported as such), not skipped."""
-    if config.getoption("--live"):
-        return
-    live = [item for item in items if item.get_closest_marker("live")]
-    if live:
-        config.hook.pytest_deselected(items=live)
-        items[:] = [item for item in items if not item.get_closest_marker("live")]
+    """Opt-in runs are deselected (reported as such), not skipped: the live contract tests without
+    --live, and the version-bump proof without --bump (it reruns the suite: its own CI step)."""
+    for option, marker in (("--live", "live"), ("--bump", "bump")):
+        if config.getoption(option):
+            continue
+        left_out = [item for item in items if item.get_closest_marker(marker)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker(marker)]
 
 
 @pytest.fixture
