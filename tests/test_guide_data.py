@@ -1,14 +1,11 @@
 """data/guide.yaml loads, validates, and a broken copy fails with a message naming file, key and problem."""
 
-import ast
 import copy
-import graphlib
 
 import pytest
 import yaml
 
 import guide_data
-from support.paths import ROOT
 from support.project import build_site, copy_project
 
 
@@ -84,36 +81,3 @@ def test_the_build_fails_on_broken_data(tmp_path, guide):
     result = build_site(project, tmp_path / "site")
     assert result.returncode != 0
     assert "permissions[0].name" in result.stderr and "guide.yaml" in result.stderr
-
-
-def _guide_data_imports() -> dict[str, set[str]]:
-    """Each module of guide_data (the package itself as "guide_data") -> the guide_data modules it
-    imports, read from the source: `from guide_data import load` depends on the package's
-    __init__, `from guide_data import drift` on the module drift."""
-    package = ROOT / "guide_data"
-    names = {path.stem for path in package.glob("*.py")} - {"__init__"}
-    graph = {}
-    for path in package.glob("*.py"):
-        imported = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name for alias in node.names if alias.name.split(".")[0] == "guide_data"}
-            elif isinstance(node, ast.ImportFrom) and node.module == "guide_data":
-                imported |= {f"guide_data.{alias.name}" if alias.name in names else "guide_data" for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("guide_data."):
-                imported.add(node.module)
-        graph["guide_data" if path.stem == "__init__" else f"guide_data.{path.stem}"] = imported
-    return graph
-
-
-def test_guide_data_modules_import_one_way():
-    """A cycle (the package's __init__ importing a module that imports names back from the package)
-    hands one side a half-initialised module: an ImportError that depends on which module a
-    process happens to import first."""
-    graph = _guide_data_imports()
-    assert {"guide_data.loader", "guide_data.validation"} <= graph["guide_data"], "the graph is read from the source"
-    try:
-        order = list(graphlib.TopologicalSorter(graph).static_order())
-    except graphlib.CycleError as cycle:
-        pytest.fail(f"guide_data modules import each other in a cycle: {' -> '.join(cycle.args[1])}")
-    assert order.index("guide_data.schema") < order.index("guide_data.validation") < order.index("guide_data.loader")
