@@ -8,8 +8,9 @@ import re
 import sys
 from pathlib import Path
 
-from guide_data import ROOT, load
 from guide_data.drift import scanned_files
+from guide_data.loader import load
+from guide_data.paths import ROOT
 
 _GRAPH_LINE_VERSION = re.compile(r"(?<=graph\.facebook\.com)/v\d+\.\d+|(?<=\")/v\d+\.\d+(?=\")")
 

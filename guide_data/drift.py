@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from guide_data import ROOT, load
+from guide_data.loader import load
+from guide_data.paths import ROOT
 
 WARN_DAYS_BEFORE_END = 180
 FACTS_MAX_AGE_DAYS = 120

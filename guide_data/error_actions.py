@@ -12,7 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from guide_data import ROOT, load, write_generated
+from guide_data.generated import write_generated
+from guide_data.loader import load
+from guide_data.paths import ROOT
 
 ACTIONS_FILE = ROOT / "snippets" / "graph_error_actions.json"
 

@@ -15,7 +15,9 @@ import re
 import sys
 from pathlib import Path
 
-from guide_data import ROOT, load, write_generated
+from guide_data.generated import write_generated
+from guide_data.loader import load
+from guide_data.paths import ROOT
 
 ABBREVIATIONS_FILE = ROOT / "data" / "abbreviations.md"
 

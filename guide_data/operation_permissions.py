@@ -14,7 +14,11 @@ import json
 import sys
 from pathlib import Path
 
-from guide_data import NOT_STATED, ROOT, load, required_permissions, requires_all, write_generated
+from guide_data.derived import required_permissions, requires_all
+from guide_data.generated import write_generated
+from guide_data.loader import load
+from guide_data.paths import ROOT
+from guide_data.vocabulary import NOT_STATED
 
 MAP_FILE = ROOT / "snippets" / "operation_permissions.json"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mkdocs.utils.yaml import yaml_load
 
-from guide_data import ROOT
+from guide_data.paths import ROOT
 
 
 def site_url(root: Path = ROOT) -> str:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 # MkDocs loads a hook by path, before the macros plugin puts the project on sys.path: do it here,
 # so the hook reads the same data and renderer as the macros.
@@ -24,7 +28,7 @@ from guide_macros import errors  # noqa: E402
 # Before every plugin's on_files (default priority 0): llmstxt expands its `errors/*.md` glob there,
 # and the search and date plugins must see the pages too.
 @event_priority(100)
-def on_files(files: Files, config) -> Files:
+def on_files(files: Files, config: MkDocsConfig) -> Files:
     rows = guide_data.load()["graph_errors"]
     for row in rows:
         content = errors.error_page(row, rows)

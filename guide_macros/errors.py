@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import guide_data
-import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
+from guide_macros.markup import badge, esc, md_escape
+from guide_macros.registry import add_macros
 from snippets import graph_errors
 
 EXAMPLES = "snippets/errors"
@@ -119,10 +121,6 @@ def source_link(url: str) -> str:
     return f"[{parts.netloc}{': ' + tail if tail else ''}](<{url}>)"
 
 
-def badge(text: str, kind: str) -> str:
-    return f'<span class="badge badge--{kind}">{guide_macros.esc(text)}</span>'
-
-
 def badges(row: dict) -> str:
     """Source kind, confidence and arrival (with 'not stated by Meta' where Meta does not say)."""
     kind = source_kind(row["source"])
@@ -153,7 +151,7 @@ def index_table(rows: list[dict], from_page: str = "graph-api-errors/") -> str:
         lines = [
             f'<tbody data-category="{category}">',
             f'<tr class="error-group" id="{anchor}"><th colspan="6" scope="rowgroup">{label} ({len(selected)})'
-            f' <span class="error-group__intro">{guide_macros.esc(intro)}</span></th></tr>',
+            f' <span class="error-group__intro">{esc(intro)}</span></th></tr>',
         ]
         for row in selected:
             href = f"{up}errors/{row['code']}/"
@@ -165,7 +163,7 @@ def index_table(rows: list[dict], from_page: str = "graph-api-errors/") -> str:
                 f'<tr id="{row["code"]}" data-forward="{href}">'
                 f'<td data-label="Code" id="error-{row["code"]}" data-forward="{href}">'
                 f'<a href="{href}">{code_label(row)}</a></td>'
-                f'<td data-label="Title">{guide_macros.esc(row["title"])}</td>'
+                f'<td data-label="Title">{esc(row["title"])}</td>'
                 f'<td data-label="HTTP">{http}</td>'
                 f'<td data-label="Arrives">{arrives}</td>'
                 f'<td data-label="Client action"><code>{decision.action}</code></td>'
@@ -237,8 +235,8 @@ def _subcodes(row: dict) -> str:
     lines = ["| Subcode | Meaning | Client action |", "|---|---|---|"]
     for sub in row["subcodes"]:
         decision = graph_errors.classify({"code": row["code"], "error_subcode": sub["subcode"]})
-        lines.append(f"| {sub['subcode']} | {guide_macros.md_escape(sub['meaning'])} | `{decision.action}` |")
-    note = f" {guide_macros.md_escape(row['subcodes_note'])}" if "subcodes_note" in row else ""
+        lines.append(f"| {sub['subcode']} | {md_escape(sub['meaning'])} | `{decision.action}` |")
+    note = f" {md_escape(row['subcodes_note'])}" if "subcodes_note" in row else ""
     return f"\n\nBy subcode ([source](<{row['subcodes_source']}>)).{note}\n\n" + "\n".join(lines)
 
 
@@ -246,7 +244,7 @@ def _runtime_messages(row: dict) -> str:
     if "runtime_messages" not in row:
         return ""
     items = [
-        f"- “{guide_macros.md_escape(m['text'])}”: {guide_macros.md_escape(m['note'])} "
+        f"- “{md_escape(m['text'])}”: {md_escape(m['note'])} "
         f"([source](<{m['source']}>)) {badge(SOURCE_KINDS[source_kind(m['source'])], 'source-' + source_kind(m['source']))} "
         f"{badge('confidence ' + CONFIDENCE_SHORT[m['confidence']], 'confidence')}"
         for m in row["runtime_messages"]
@@ -278,17 +276,17 @@ def error_page(row: dict, rows: list[dict]) -> str:
     decision = decision_for(row)
     label, anchor, _intro = CATEGORIES[row["category"]]
     index = f"../{INDEX_PAGE}"
-    wait = f" Wait: {guide_macros.md_escape(decision.wait)}." if decision.wait else ""
+    wait = f" Wait: {md_escape(decision.wait)}." if decision.wait else ""
     retry = "may be sent again unchanged" if decision.retryable else "is not sent again unchanged"
     extra = ""
     if "title_note" in row:
-        extra += f"\n\n**Title:** {guide_macros.md_escape(row['title_note'])}"
+        extra += f"\n\n**Title:** {md_escape(row['title_note'])}"
     if "deprecated" in row:
         replaced = f" Replaced by [{row['replaced_by']}]({row['replaced_by']}.md)." if "replaced_by" in row else ""
-        extra += f"\n\n**Deprecated:** {guide_macros.md_escape(row['deprecated'])}{replaced}"
-    arrives_note = guide_macros.md_escape(row["arrives_note"]) if "arrives_note" in row else ""
+        extra += f"\n\n**Deprecated:** {md_escape(row['deprecated'])}{replaced}"
+    arrives_note = md_escape(row["arrives_note"]) if "arrives_note" in row else ""
     rel = related(row, rows)
-    rel_items = "\n".join(f"- [{code_label(r)}: {guide_macros.md_escape(r['title'])}]({r['code']}.md) ({why})" for r, why in rel)
+    rel_items = "\n".join(f"- [{code_label(r)}: {md_escape(r['title'])}]({r['code']}.md) ({why})" for r, why in rel)
     rel_items += f"\n- Every other {label.lower()} code: [the Error Reference]({index}#{anchor})"
     description = (
         f"WhatsApp Cloud API error {code_label(row)} ({row['title']}): "
@@ -299,22 +297,22 @@ def error_page(row: dict, rows: list[dict]) -> str:
         f"description: {_yaml_str(description)}\n"
         "render_macros: false\n"
         "---\n\n"
-        f"# {guide_macros.md_escape(page_title(row))} {{ #error-{code} }}\n\n"
+        f"# {md_escape(page_title(row))} {{ #error-{code} }}\n\n"
         f'<p class="error-badges" data-search-exclude="true">{badges(row)}</p>\n\n'
-        f"**Meta's text:** “{guide_macros.md_escape(row['meta_text'])}”\n\n"
+        f"**Meta's text:** “{md_escape(row['meta_text'])}”\n\n"
         # Out of the search index: the title and Meta's text find the page (the index is every page's load).
-        f"{guide_macros.md_escape(row['cause'])}{extra}\n{{ data-search-exclude }}\n\n"
+        f"{md_escape(row['cause'])}{extra}\n{{ data-search-exclude }}\n\n"
         "## Where it arrives { #arrives data-search-exclude }\n\n"
         f"**{_first_upper(ARRIVES_TEXT[row['arrives']])}.** {arrives_note} "
-        f"HTTP status: {guide_macros.md_escape(http_text(row))}. "
+        f"HTTP status: {md_escape(http_text(row))}. "
         f"[How errors arrive]({index}#where-errors-arrive).\n\n"
         "## What to do now { #fix data-search-exclude }\n\n"
-        f"{guide_macros.md_escape(row['fix'])}\n\n"
+        f"{md_escape(row['fix'])}\n\n"
         "## The classifier's decision { #decision data-search-exclude }\n\n"
         f"`classify()` in `snippets/graph_errors.py` answers **`{decision.action}`** "
         f"({ACTION_TEXT[decision.action]}): the request {retry}.{wait}{_subcodes(row)}\n\n"
         "## Prevention { #prevention data-search-exclude }\n\n"
-        f"{guide_macros.md_escape(row['prevention'])}\n\n"
+        f"{md_escape(row['prevention'])}\n\n"
         f"{_notes(row)}"
         f"{_runtime_messages(row)}"
         "## Related codes { #related data-search-exclude }\n\n"
@@ -343,42 +341,42 @@ def brief(rows: list[dict], code: int, message: str | None = None) -> str:
     row = next((r for r in rows if r["code"] == code), None)
     if row is None:  # a typo in a page must stop the build
         raise KeyError(f"graph_errors has no code {code}")
-    head = f"**Code {code_label(row)}, {guide_macros.md_escape(row['title'])}** (HTTP {http_text(row).split(' (')[0]})."
-    body = guide_macros.md_escape(row["cause"])
+    head = f"**Code {code_label(row)}, {md_escape(row['title'])}** (HTTP {http_text(row).split(' (')[0]})."
+    body = md_escape(row["cause"])
     if message is not None:  # one message of the code: quoted verbatim, with what it means
         found = [m for m in row.get("runtime_messages", []) if message in m["text"]]
         if len(found) != 1:
             raise KeyError(f"code {code}: {len(found)} runtime messages contain {message!r}")
         m = found[0]
-        head += f"\n\n> {guide_macros.md_escape(m['text'])}"
-        body = f"{guide_macros.md_escape(m['note'])} ([source](<{m['source']}>), {m['confidence']} confidence)"
+        head += f"\n\n> {md_escape(m['text'])}"
+        body = f"{md_escape(m['note'])} ([source](<{m['source']}>), {m['confidence']} confidence)"
     # An address, not a .md link: the page is generated at build time (Zensical does not build it).
-    link = f'<a href="../errors/{code}/">code {code_label(row)}: {guide_macros.esc(row["title"])}</a>'
+    link = f'<a href="../errors/{code}/">code {code_label(row)}: {esc(row["title"])}</a>'
     return f"{head}\n\n{body}\n\n**The complete fix:** {link}."
 
 
-def register(env, data: dict) -> None:
-    """Define the index page's macros on the mkdocs-macros environment."""
-    rows = data["graph_errors"]
+def error_index(data: dict[str, Any]) -> str:
+    return category_filter() + "\n\n" + index_table(data["graph_errors"])
 
-    @env.macro
-    def error_index() -> str:
-        return category_filter() + "\n\n" + index_table(rows)
 
-    @env.macro
-    def error_legend() -> str:
-        return f'<p class="error-legend">{_md_inline_to_html(LEGEND)}</p>'
+def error_legend(data: dict[str, Any]) -> str:
+    return f'<p class="error-legend">{_md_inline_to_html(LEGEND)}</p>'
 
-    @env.macro
-    def error_count() -> int:
-        return len(rows)
 
-    @env.macro
-    def error_brief(code: int, message: str | None = None) -> str:
-        """A short, sourced summary of one code for another page: its cause from the YAML, the
-        runtime message containing `message` (verbatim, so site search finds it), and a link to
-        the one complete fix, the code's own page."""
-        return brief(rows, code, message)
+def error_count(data: dict[str, Any]) -> int:
+    return len(data["graph_errors"])
+
+
+def error_brief(data: dict[str, Any], code: int, message: str | None = None) -> str:
+    """A short, sourced summary of one code for another page: its cause from the YAML, the
+    runtime message containing `message` (verbatim, so site search finds it), and a link to
+    the one complete fix, the code's own page."""
+    return brief(data["graph_errors"], code, message)
+
+
+def register(env: Any, data: dict[str, Any]) -> None:
+    """Add the Error Reference's macros to the macros environment (called from guide_macros.define_env)."""
+    add_macros(env, data, error_index, error_legend, error_count, error_brief)
 
 
 def _first_upper(text: str) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-import guide_macros
+from guide_macros.markup import esc, html_table
+from guide_macros.registry import add_macros
 
 
 def source_links(urls: list[str], evidence: str, confidence: str) -> str:
     """Small links after a statement: "Meta" for Meta's pages, "integrator report" otherwise."""
-    esc = guide_macros.esc
     label = "Meta" if evidence == "meta" else "integrator report"
     links = []
     for n, url in enumerate(urls, 1):
@@ -27,8 +27,8 @@ def source_links(urls: list[str], evidence: str, confidence: str) -> str:
     return '<span class="srcs">[' + ", ".join(links) + "]</span>"
 
 
-def _fact(fact: dict[str, Any]) -> str:
-    esc = guide_macros.esc
+def fact_item(fact: dict[str, Any]) -> str:
+    """One sourced statement as a list item; community evidence says so before the text."""
     prefix = "<strong>Observed by integrators, not stated by Meta:</strong> " if fact["evidence"] == "community" else ""
     return (
         f'<li data-evidence="{esc(fact["evidence"])}" data-confidence="{esc(fact["confidence"])}">'
@@ -36,62 +36,67 @@ def _fact(fact: dict[str, Any]) -> str:
     )
 
 
+def topic_facts(data: dict[str, Any], topic: str) -> str:
+    facts = [f for f in data["topic_facts"] if f["topic"] == topic]
+    if not facts:  # a typo in a page must stop the build, not render an empty list
+        raise KeyError(f"topic_facts has no entry for topic {topic!r}")
+    return f'<ul class="facts" data-topic="{esc(topic)}">\n' + "\n".join(fact_item(f) for f in facts) + "\n</ul>"
+
+
+def dated(data: dict[str, Any], statement_id: str) -> str:
+    entry = next((d for d in data["dated_statements"] if d["id"] == statement_id), None)
+    if entry is None:
+        raise KeyError(f"dated_statements has no id {statement_id!r}")
+    return (
+        f'<span class="dated" data-dated="{esc(entry["id"])}" data-date="{entry["date"]}" '
+        f'data-status="{esc(entry["status"])}">{esc(entry["text"])}</span> '
+        + source_links([entry["source"]], "meta", entry["confidence"])
+    )
+
+
+def _rejection_reason(pattern: dict[str, Any]) -> str:
+    """Meta's reason quoted, its source, and what to do about it."""
+    return (
+        f'<li><q class="meta-quote" data-source="{esc(pattern["source"])}">{esc(pattern["reason"])}</q> '
+        f"{source_links([pattern['source']], 'meta', pattern['confidence'])}<br>"
+        f"<em>What to do:</em> {esc(pattern['fix'])}</li>"
+    )
+
+
+def rejection_reasons(data: dict[str, Any]) -> str:
+    items = "\n".join(_rejection_reason(p) for p in data["rejection_patterns"])
+    return f'<ul class="rejection-reasons">\n{items}\n</ul>'
+
+
+def _checklist_group(group: dict[str, Any]) -> str:
+    """One group of the App Review checklist: disabled checkboxes, each item with its source."""
+    items = "\n".join(
+        '<li class="task-list-item"><label class="task-list-control">'
+        f'<input type="checkbox" disabled aria-label="{esc(item["text"])}">'
+        '<span class="task-list-indicator"></span></label> '
+        f"{esc(item['text'])} {source_links([item['source']], 'meta', item['confidence'])}</li>"
+        for item in group["items"]
+    )
+    return (
+        f'<p class="checklist-group"><strong>{esc(group["group"])}</strong></p>\n'
+        f'<ul class="task-list" data-group="{esc(group["group"])}">\n{items}\n</ul>'
+    )
+
+
+def review_checklist(data: dict[str, Any]) -> str:
+    return "\n\n".join(_checklist_group(g) for g in data["app_review_checklist"])
+
+
+def token_paths_table(data: dict[str, Any]) -> str:
+    rows = [[esc(t["who"]), esc(t["token"]), esc(t["how"])] for t in data["token_paths"]]
+    return html_table("token-paths-table", ["You are", "Server token", "How you get it"], rows)
+
+
+def system_user_roles_table(data: dict[str, Any]) -> str:
+    rows = [[esc(r["role"]), esc(r["reaches"]), esc(r["choose_when"])] for r in data["system_user_roles"]]
+    return html_table("system-user-roles-table", ["System user", "Reaches", "Choose it when"], rows)
+
+
 def register(env: Any, data: dict[str, Any]) -> None:
-    """Add this module's macros to mkdocs-macros' environment (called from define_env)."""
-    from guide_macros import esc, html_table  # at call time: guide_macros imports this module
-
-    @env.macro
-    def topic_facts(topic: str) -> str:
-        facts = [f for f in data["topic_facts"] if f["topic"] == topic]
-        if not facts:  # a typo in a page must stop the build, not render an empty list
-            raise KeyError(f"topic_facts has no entry for topic {topic!r}")
-        return f'<ul class="facts" data-topic="{esc(topic)}">\n' + "\n".join(_fact(f) for f in facts) + "\n</ul>"
-
-    @env.macro
-    def dated(statement_id: str) -> str:
-        entry = next((d for d in data["dated_statements"] if d["id"] == statement_id), None)
-        if entry is None:
-            raise KeyError(f"dated_statements has no id {statement_id!r}")
-        return (
-            f'<span class="dated" data-dated="{esc(entry["id"])}" data-date="{entry["date"]}" '
-            f'data-status="{esc(entry["status"])}">{esc(entry["text"])}</span> '
-            + source_links([entry["source"]], "meta", entry["confidence"])
-        )
-
-    @env.macro
-    def rejection_reasons() -> str:
-        items = []
-        for p in data["rejection_patterns"]:
-            items.append(
-                f'<li><q class="meta-quote" data-source="{esc(p["source"])}">{esc(p["reason"])}</q> '
-                f"{source_links([p['source']], 'meta', p['confidence'])}<br>"
-                f"<em>What to do:</em> {esc(p['fix'])}</li>"
-            )
-        return '<ul class="rejection-reasons">\n' + "\n".join(items) + "\n</ul>"
-
-    @env.macro
-    def review_checklist() -> str:
-        parts = []
-        for group in data["app_review_checklist"]:
-            items = "\n".join(
-                '<li class="task-list-item"><label class="task-list-control">'
-                f'<input type="checkbox" disabled aria-label="{esc(item["text"])}">'
-                '<span class="task-list-indicator"></span></label> '
-                f"{esc(item['text'])} {source_links([item['source']], 'meta', item['confidence'])}</li>"
-                for item in group["items"]
-            )
-            parts.append(
-                f'<p class="checklist-group"><strong>{esc(group["group"])}</strong></p>\n'
-                f'<ul class="task-list" data-group="{esc(group["group"])}">\n{items}\n</ul>'
-            )
-        return "\n\n".join(parts)
-
-    @env.macro
-    def token_paths_table() -> str:
-        rows = [[esc(t["who"]), esc(t["token"]), esc(t["how"])] for t in data["token_paths"]]
-        return html_table("token-paths-table", ["You are", "Server token", "How you get it"], rows)
-
-    @env.macro
-    def system_user_roles_table() -> str:
-        rows = [[esc(r["role"]), esc(r["reaches"]), esc(r["choose_when"])] for r in data["system_user_roles"]]
-        return html_table("system-user-roles-table", ["System user", "Reaches", "Choose it when"], rows)
+    """Add this module's macros to the macros environment (called from guide_macros.define_env)."""
+    add_macros(env, data, topic_facts, dated, rejection_reasons, review_checklist, token_paths_table, system_user_roles_table)

@@ -7,8 +7,11 @@ is shown as such, with the inference next to it labelled as ours.
 
 from __future__ import annotations
 
+from typing import Any
+
 import guide_data
-import guide_macros  # the package's escaping helpers (resolved at call time: the package imports this module)
+from guide_macros.markup import badge, code, esc, wrap
+from guide_macros.registry import add_macros
 
 GROUP_TITLES = {
     "messages": "Messages",
@@ -54,47 +57,41 @@ def inference_reasons(operations: list[dict]) -> list[str]:
     return reasons
 
 
-def _badge(text: str, kind: str) -> str:
-    return f'<span class="badge badge--{kind}">{guide_macros.esc(text)}</span>'
-
-
 def _permission_cell(operation: dict) -> str:
     if operation["permissions"] == guide_data.NOT_STATED:
-        inferred = " or ".join(guide_macros.code(p) for p in operation["inference"]["permissions"])
-        return f"{inferred} {_badge('inferred', 'not-stated')}"
+        inferred = " or ".join(code(p) for p in operation["inference"]["permissions"])
+        return f"{inferred} {badge('inferred', 'not-stated')}"
     if not operation["permissions"]:
         return "None"
     if guide_data.requires_all(operation):
-        return "All of: " + " and ".join(guide_macros.code(p) for p in operation["permissions"])
-    return " or ".join(guide_macros.code(p) for p in operation["permissions"])
+        return "All of: " + " and ".join(code(p) for p in operation["permissions"])
+    return " or ".join(code(p) for p in operation["permissions"])
 
 
 def _source_cell(operation: dict, reasons: list[str]) -> str:
-    confidence = _badge(operation["confidence"], "confidence")
+    confidence = badge(operation["confidence"], "confidence")
     if "inference" in operation:
         number = reasons.index(operation["inference"]["reason"]) + 1
         return f'<a href="#inference-{number}">Inference {number}</a> {confidence}'
     source = operation["source"]
-    where = (
-        f'<a href="{guide_macros.esc(source)}">Meta reference</a>' if source.startswith("https://") else guide_macros.esc(source)
-    )
-    return f"{guide_macros.esc(operation['says'])} ({where}) {confidence}"
+    where = f'<a href="{esc(source)}">Meta reference</a>' if source.startswith("https://") else esc(source)
+    return f"{esc(operation['says'])} ({where}) {confidence}"
 
 
 def _tokens_cell(operation: dict) -> str:
     tokens = operation["token_types"]
-    text = "–" if tokens == guide_data.NOT_STATED else ", ".join(guide_macros.esc(t) for t in tokens)
+    text = "–" if tokens == guide_data.NOT_STATED else ", ".join(esc(t) for t in tokens)
     if operation["business_management"]:
-        text += f"<br>+ {guide_macros.code('business_management')}"
+        text += f"<br>+ {code('business_management')}"
     return text
 
 
 def _row(operation: dict, reasons: list[str]) -> str:
     method, path = operation["op"].split(" ", 1)
     # Plain text inside the link: Material's code style on a link fails contrast in the dark scheme.
-    wrapped = guide_macros.esc(path).replace("/", "/<wbr>").replace("_", "_<wbr>")
-    summary = guide_macros.esc(operation["summary"])
-    op = f'<a href="#{anchor(operation)}"><strong>{guide_macros.esc(method)}</strong> {wrapped}</a><br>{summary}'
+    wrapped = wrap(path)
+    summary = esc(operation["summary"])
+    op = f'<a href="#{anchor(operation)}"><strong>{esc(method)}</strong> {wrapped}</a><br>{summary}'
     cells = [
         op,
         _permission_cell(operation),
@@ -114,74 +111,87 @@ def _row(operation: dict, reasons: list[str]) -> str:
 HEADERS = ["Operation", "Permission (any one)", "Source", "Tokens", "Advanced Access", "mockgraph"]
 
 
-def register(env, data: dict) -> None:
-    """Define this module's macros on the mkdocs-macros env (called from guide_macros.define_env)."""
+def operations_count(data: dict[str, Any]) -> int:
+    return len(data["operations"])
+
+
+def operations_spec_count(data: dict[str, Any]) -> int:
+    """How many of the map's operations are Meta's OpenAPI spec's own."""
+    return sum(1 for o in data["operations"] if o["spec_path"])
+
+
+def operations_beyond_spec(data: dict[str, Any]) -> str:
+    """The calls the map adds to the spec, as inline code joined in prose ("a, b and c")."""
+    names = [code(o["op"]) for o in data["operations"] if not o["spec_path"]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def operations_stated_count(data: dict[str, Any]) -> int:
+    return sum(1 for o in data["operations"] if o["permissions"] != guide_data.NOT_STATED)
+
+
+def operations_inferences(data: dict[str, Any]) -> str:
+    """The legend's list of inference reasons, each once, with the Meta page they rest on."""
     operations = data["operations"]
+    sources = {o["inference"]["reason"]: o["inference"]["source"] for o in operations if "inference" in o}
+    return "\n".join(
+        f'{n}. <span id="inference-{n}"></span>{esc(reason)} ([Permissions page](<{sources[reason]}>))'
+        for n, reason in enumerate(inference_reasons(operations), 1)
+    )
 
-    @env.macro
-    def operations_count() -> int:
-        return len(operations)
 
-    @env.macro
-    def operations_spec_count() -> int:
-        """How many of the map's operations are Meta's OpenAPI spec's own."""
-        return sum(1 for o in operations if o["spec_path"])
-
-    @env.macro
-    def operations_beyond_spec() -> str:
-        """The calls the map adds to the spec, as inline code joined in prose ("a, b and c")."""
-        names = [guide_macros.code(o["op"]) for o in operations if not o["spec_path"]]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-    @env.macro
-    def operations_stated_count() -> int:
-        return sum(1 for o in operations if o["permissions"] != guide_data.NOT_STATED)
-
+def operations_reference(data: dict[str, Any]) -> str:
+    """One table per resource group, under its own heading."""
+    operations = data["operations"]
     reasons = inference_reasons(operations)
-
-    @env.macro
-    def operations_inferences() -> str:
-        """The legend's list of inference reasons, each once, with the Meta page they rest on."""
-        sources = {o["inference"]["reason"]: o["inference"]["source"] for o in operations if "inference" in o}
-        return "\n".join(
-            f'{n}. <span id="inference-{n}"></span>{guide_macros.esc(reason)} ([Permissions page](<{sources[reason]}>))'
-            for n, reason in enumerate(reasons, 1)
+    sections = []
+    head = "".join(f"<th>{esc(h)}</th>" for h in HEADERS)
+    for group, title in GROUP_TITLES.items():
+        rows = [_row(o, reasons) for o in operations if o["group"] == group]
+        if not rows:
+            continue
+        # Material's own wrappers: the table scrolls sideways on narrow screens instead of overflowing.
+        table = (
+            '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+            f'<table class="operations" id="operations-{group}" data-source="data/guide.yaml">\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table></div></div>"
         )
+        sections.append(f"## {title} {{ #{group} }}\n\n{table}\n")
+    return "\n".join(sections)
 
-    @env.macro
-    def operations_reference() -> str:
-        sections = []
-        head = "".join(f"<th>{guide_macros.esc(h)}</th>" for h in HEADERS)
-        for group, title in GROUP_TITLES.items():
-            rows = [_row(o, reasons) for o in operations if o["group"] == group]
-            if not rows:
-                continue
-            # Material's own wrappers: the table scrolls sideways on narrow screens instead of overflowing.
-            table = (
-                '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-                f'<table class="operations" id="operations-{group}" data-source="data/guide.yaml">\n'
-                f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table></div></div>"
+
+def operations_by_permission(data: dict[str, Any]) -> str:
+    """Per permission, the operations Meta states it for, then those only inferred."""
+    operations = data["operations"]
+    lines = []
+    for name in guide_data.KNOWN_PERMISSIONS:
+        stated = [o for o in operations if o["permissions"] != guide_data.NOT_STATED and name in o["permissions"]]
+        inferred = [o for o in operations if "inference" in o and name in o["inference"]["permissions"]]
+        if not stated and not inferred:
+            continue
+        links = ", ".join(f"[{o['op']}](#{anchor(o)})" for o in stated) or "none"
+        # Out of the search index: each operation is already indexed once, in its table row.
+        lines.append(f"### `{name}` {{ #by-{name.replace('_', '-')} data-search-exclude }}\n")
+        lines.append(f"**Meta states it for:** {links}\n")
+        if inferred:
+            lines.append(
+                "**Our inference only (Meta does not state it):** "
+                + ", ".join(f"[{o['op']}](#{anchor(o)})" for o in inferred)
+                + "\n"
             )
-            sections.append(f"## {title} {{ #{group} }}\n\n{table}\n")
-        return "\n".join(sections)
+    return "\n".join(lines)
 
-    @env.macro
-    def operations_by_permission() -> str:
-        lines = []
-        names = list(guide_data.KNOWN_PERMISSIONS)
-        for name in names:
-            stated = [o for o in operations if o["permissions"] != guide_data.NOT_STATED and name in o["permissions"]]
-            inferred = [o for o in operations if "inference" in o and name in o["inference"]["permissions"]]
-            if not stated and not inferred:
-                continue
-            links = ", ".join(f"[{o['op']}](#{anchor(o)})" for o in stated) or "none"
-            # Out of the search index: each operation is already indexed once, in its table row.
-            lines.append(f"### `{name}` {{ #by-{name.replace('_', '-')} data-search-exclude }}\n")
-            lines.append(f"**Meta states it for:** {links}\n")
-            if inferred:
-                lines.append(
-                    "**Our inference only (Meta does not state it):** "
-                    + ", ".join(f"[{o['op']}](#{anchor(o)})" for o in inferred)
-                    + "\n"
-                )
-        return "\n".join(lines)
+
+def register(env: Any, data: dict[str, Any]) -> None:
+    """Add this module's macros to the macros environment (called from guide_macros.define_env)."""
+    add_macros(
+        env,
+        data,
+        operations_count,
+        operations_spec_count,
+        operations_beyond_spec,
+        operations_stated_count,
+        operations_inferences,
+        operations_reference,
+        operations_by_permission,
+    )

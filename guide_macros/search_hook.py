@@ -13,8 +13,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.plugins import event_priority
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 # A code block (pymdownx.highlight: class "highlight" or "language-x highlight") and a collapsed
 # example (pymdownx.details: <details class="example">): marked on the element itself, because
@@ -22,7 +28,7 @@ from mkdocs.plugins import event_priority
 _BLOCK = re.compile(r'<(div|details) class="((?:language-\S+ )?highlight|example)"')
 
 
-def on_page_content(html: str, page, config, files) -> str:
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return _BLOCK.sub(r'<\1 class="\2" data-search-exclude="true"', html)
 
 
@@ -72,7 +78,7 @@ def lean_doc(doc: dict) -> dict | None:
 
 
 @event_priority(-100)  # after the search plugin has written the index
-def on_post_build(config) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config["site_dir"]) / "search" / "search_index.json"
     if not path.is_file():
         return

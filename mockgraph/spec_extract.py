@@ -26,6 +26,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# guide_data ships in mockgraph's wheel (pyproject.toml), so its YAML reader and writer serve here too.
+from guide_data.generated import write_generated
+from guide_data.loader import read_yaml
+from guide_data.validation import DataError
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = Path(os.environ.get("META_OPENAPI_SPEC") or ROOT.parent / "shared" / "meta-openapi" / "business-messaging-api_v23.0.yaml")
 TARGET = Path(__file__).with_name("spec_answers.json")
@@ -293,22 +298,20 @@ def render(spec: dict) -> str:
 
 
 def load_spec(path: Path = SPEC) -> dict:
-    import yaml
-
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path, "Meta's OpenAPI spec")
 
 
 def main() -> int:
     if not SPEC.is_file():
         print(f"mockgraph.spec_extract: Meta's spec is not at {SPEC}; set META_OPENAPI_SPEC to its path", file=sys.stderr)
         return 2
-    text = render(load_spec())
-    if TARGET.is_file() and TARGET.read_text(encoding="utf-8") == text:
-        print(f"{TARGET.name} is up to date")
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(text) // 1024} KB)")
-    return 0
+    try:
+        spec = load_spec()
+    except DataError as exc:
+        print(f"mockgraph.spec_extract: {exc}", file=sys.stderr)
+        return 2
+    text = render(spec)
+    return write_generated(TARGET, text, note=f" ({len(text) // 1024} KB)")
 
 
 if __name__ == "__main__":

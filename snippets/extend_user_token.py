@@ -54,24 +54,20 @@ def extend_user_token(
         if not value:
             raise ExtendFailed(f"{name} is empty: pass the token to extend and your app's ID and secret.", sent=False)
     asked_at = time.time()
-    failure: graph_errors.GraphFailure | None = None
-    try:
-        body = graph_call.call(
-            "GET",
-            "/oauth/access_token",
-            params={
-                "grant_type": "fb_exchange_token",
-                "client_id": app_id,
-                "client_secret": app_secret,
-                "fb_exchange_token": user_token,
-            },
-            base_url=base_url,
-            deadline=deadline,
-        )
-    except graph_errors.GraphFailure as exc:
-        failure = exc.recast(ExtendFailed, f"The token was not extended. {exc}")
-    if failure:
-        raise failure  # outside `except`: nothing is chained
+    body = graph_call.call_once(  # a GET: asking again cannot do anything twice, so no "maybe"
+        "The token was not extended.",
+        ExtendFailed,
+        "GET",
+        "/oauth/access_token",
+        params={
+            "grant_type": "fb_exchange_token",
+            "client_id": app_id,
+            "client_secret": app_secret,
+            "fb_exchange_token": user_token,
+        },
+        base_url=base_url,
+        deadline=deadline,
+    )
     token, expires_in = body.get("access_token"), body.get("expires_in")
     if not isinstance(token, str) or not token or not isinstance(expires_in, int) or expires_in <= 0:
         raise ExtendFailed("Graph's answer lacks access_token or expires_in (a proxy or an API change?).")

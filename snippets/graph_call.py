@@ -77,6 +77,23 @@ def call(
     return body
 
 
+def call_once(
+    doing: str, fails_as: type[graph_errors.GraphFailure], method: str, path: str, *, maybe: str | None = None, **call_args: Any
+) -> dict[str, Any]:
+    """call(), with a failure raised as the caller's own class `fails_as`, its text led by `doing`.
+
+    With `maybe` (what to check before trying again), a request that may have taken effect stays a
+    MayHaveTakenEffect and says so; without it the request is safe to repeat and every failure is a
+    `fails_as`. Nothing is chained: the new exception carries no traceback of the old one."""
+    try:
+        return call(method, path, **call_args)
+    except graph_errors.GraphFailure as exc:
+        failure = exc
+    if maybe is not None and isinstance(failure, graph_errors.MayHaveTakenEffect):
+        raise failure.recast(graph_errors.MayHaveTakenEffect, f"{doing} {failure}{maybe}")
+    raise failure.recast(fails_as, f"{doing} {failure}")
+
+
 def run_script(environ: Mapping[str, str], names: tuple[str, ...], action: Callable[[dict[str, str]], str]) -> int:
     """An onboarding script's main(): read `names` from the environment (never from arguments, which
     shell history and process lists show), run `action` with them and GRAPH_API_BASE (Graph itself

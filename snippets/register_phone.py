@@ -41,23 +41,17 @@ def register_phone(
     """Register the number with its 6-digit two-step verification PIN: one POST, never repeated."""
     if not (isinstance(pin, str) and len(pin) == 6 and pin.isdigit()):
         raise RegistrationFailed("The PIN must be the number's six-digit two-step verification PIN, as a string.", sent=False)
-    failure: graph_errors.GraphFailure | None = None
-    try:
-        body = graph_call.call(
-            "POST",
-            f"/{phone_number_id}/register",
-            token=token,
-            json={"messaging_product": "whatsapp", "pin": pin},
-            base_url=base_url,
-            deadline=deadline,
-        )
-    except graph_errors.GraphFailure as exc:
-        if isinstance(exc, graph_errors.MayHaveTakenEffect):
-            failure = exc.recast(graph_errors.MayHaveTakenEffect, f"Registering the number failed. {exc}{_MAYBE}")
-        else:
-            failure = exc.recast(RegistrationFailed, f"Registering the number failed. {exc}")
-    if failure:
-        raise failure  # outside `except`: nothing is chained
+    body = graph_call.call_once(
+        "Registering the number failed.",
+        RegistrationFailed,
+        "POST",
+        f"/{phone_number_id}/register",
+        maybe=_MAYBE,
+        token=token,
+        json={"messaging_product": "whatsapp", "pin": pin},
+        base_url=base_url,
+        deadline=deadline,
+    )
     if body.get("success") is not True:
         raise graph_errors.MayHaveTakenEffect('Graph answered without "success": true.' + _MAYBE)
 

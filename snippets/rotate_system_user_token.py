@@ -60,27 +60,22 @@ def rotate_system_user_token(
     empty = [name for name, value in given.items() if not value]
     if empty:
         raise RotationFailed(f"Empty: {', '.join(empty)}. Pass an admin token and your app's ID and secret.", sent=False)
-    failure: graph_errors.GraphFailure | None = None
-    try:
-        body = graph_call.call(
-            "POST",
-            f"/{system_user_id}/access_tokens",
-            token=admin_token,
-            params={
-                "business_app": app_id,
-                "scope": ",".join(scopes),
-                "set_token_expires_in_60_days": "true",
-                "appsecret_proof": graph_http.appsecret_proof(app_secret, admin_token),
-            },
-            base_url=base_url,
-            deadline=deadline,
-        )
-    except graph_errors.MayHaveTakenEffect as exc:
-        failure = exc.recast(graph_errors.MayHaveTakenEffect, f"No new token. {exc} A token may have been made: run again.")
-    except graph_errors.GraphFailure as exc:
-        failure = exc.recast(RotationFailed, f"No new token. {exc}")
-    if failure:
-        raise failure  # outside `except`: nothing is chained
+    body = graph_call.call_once(
+        "No new token.",
+        RotationFailed,
+        "POST",
+        f"/{system_user_id}/access_tokens",
+        maybe=" A token may have been made: run again.",
+        token=admin_token,
+        params={
+            "business_app": app_id,
+            "scope": ",".join(scopes),
+            "set_token_expires_in_60_days": "true",
+            "appsecret_proof": graph_http.appsecret_proof(app_secret, admin_token),
+        },
+        base_url=base_url,
+        deadline=deadline,
+    )
     token = body.get("access_token")
     if not isinstance(token, str) or not token:
         raise graph_errors.MayHaveTakenEffect("Graph's answer has no access_token (a proxy?). Run again.")

@@ -47,23 +47,17 @@ def share_credit_line(
     One POST, never repeated: when the answer is lost, check the line's allocations before retrying."""
     if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
         raise SharingFailed(f"The currency must be an ISO 4217 code such as USD, not {currency!r}.", sent=False)
-    failure: graph_errors.GraphFailure | None = None
-    try:
-        body = graph_call.call(
-            "POST",
-            f"/{credit_line_id}/whatsapp_credit_sharing_and_attach",
-            token=system_token,
-            params={"waba_id": waba_id, "waba_currency": currency},
-            base_url=base_url,
-            deadline=deadline,
-        )
-    except graph_errors.GraphFailure as exc:
-        if isinstance(exc, graph_errors.MayHaveTakenEffect):
-            failure = exc.recast(graph_errors.MayHaveTakenEffect, f"Sharing the credit line failed. {exc}{_MAYBE}")
-        else:
-            failure = exc.recast(SharingFailed, f"Sharing the credit line failed. {exc}")
-    if failure:
-        raise failure  # outside `except`: nothing is chained
+    body = graph_call.call_once(
+        "Sharing the credit line failed.",
+        SharingFailed,
+        "POST",
+        f"/{credit_line_id}/whatsapp_credit_sharing_and_attach",
+        maybe=_MAYBE,
+        token=system_token,
+        params={"waba_id": waba_id, "waba_currency": currency},
+        base_url=base_url,
+        deadline=deadline,
+    )
     config = body.get("allocation_config_id")
     if not isinstance(config, str) or not config:
         raise graph_errors.MayHaveTakenEffect(f"Graph's answer has no allocation_config_id (a proxy or an API change?).{_MAYBE}")

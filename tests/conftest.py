@@ -16,7 +16,7 @@ from mockgraph import serve
 from support.goldens import OPTION as UPDATE_GOLDENS
 from support.openapi import OPENAPI_SPEC, SPEC_URI
 from support.paths import ROOT
-from support.project import build_site
+from support.project import build_fork, build_site
 
 # CI (the CI variable is set by GitHub Actions and by .ci/run) replays the same examples on every
 # run, with no example database: a red CI is a real failure, never a coin toss. A local run keeps
@@ -94,27 +94,49 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The site, built once per run with `mkdocs build --strict`: under pytest-xdist the first worker
-    to ask builds it into the run's shared temporary folder, and the others wait on a file lock and
-    reuse it."""
+def _once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """make(folder) once per run: under pytest-xdist the first worker to ask makes it in the run's
+    shared temporary folder, and the others wait on a file lock and reuse it."""
     from filelock import FileLock
 
     # A worker's base temp is a folder of the run's own (pytest-xdist sets PYTEST_XDIST_WORKER).
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     shared = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
-    site_dir = shared / "site"
-    with FileLock(str(shared / "site.lock")):
-        if not (site_dir / "index.html").is_file():
-            result = build_site(ROOT, site_dir)
-            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
-    return site_dir
+    folder, done = shared / name, shared / f"{name}.done"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.is_file():
+            made = make(folder)
+            done.write_text(str(made), encoding="utf-8")
+    return Path(done.read_text(encoding="utf-8"))
+
+
+def _build_checkout(folder: Path) -> Path:
+    result = build_site(ROOT, folder)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The site, built once per run with `mkdocs build --strict`."""
+    return _once_per_run(tmp_path_factory, "site", _build_checkout)
+
+
+@pytest.fixture(scope="session")
+def fork_site(tmp_path_factory) -> Path:
+    """The second build, once per run: a fork's copy without .git, a moved page and markup-like data
+    (tests/support/project.py build_fork)."""
+    return _once_per_run(tmp_path_factory, "fork", build_fork)
 
 
 def pytest_addoption(parser):
     parser.addoption(
         "--live", action="store_true", help="also run the live contract tests against graph.facebook.com (needs credentials)"
+    )
+    parser.addoption(
+        "--bump",
+        action="store_true",
+        help="also run the version-bump proof, which reruns the suite on a bumped copy (.ci/run runs it as its own step)",
     )
     parser.addoption(
         UPDATE_GOLDENS,
@@ -124,13 +146,15 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Without --live, the live contract tests are deselected (reported as such), not skipped."""
-    if config.getoption("--live"):
-        return
-    live = [item for item in items if item.get_closest_marker("live")]
-    if live:
-        config.hook.pytest_deselected(items=live)
-        items[:] = [item for item in items if not item.get_closest_marker("live")]
+    """Opt-in runs are deselected (reported as such), not skipped: the live contract tests without
+    --live, and the version-bump proof without --bump (it reruns the suite: its own CI step)."""
+    for option, marker in (("--live", "live"), ("--bump", "bump")):
+        if config.getoption(option):
+            continue
+        left_out = [item for item in items if item.get_closest_marker(marker)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker(marker)]
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from support.paths import ROOT
-from support.site_pages import snippet_text, title_source
+from support.site_links import target
+from support.site_pages import pages, snippet_text, title_source
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -69,53 +70,100 @@ def page_paths(site: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def all_paths(site):
-    """Every page, the 121 generated error pages included: for the cheap checks (clean load, 375 px)."""
+    """Every page, the 121 generated error pages included: for the cheap sweeps (clean load, links, 375 px)."""
     return [p.lstrip("/") for p in page_paths(site)]
 
 
 @pytest.fixture(scope="session")
 def paths(all_paths, guide):
-    """The written pages, and a sample of the generated error pages for the slow checks (axe, links,
-    copy buttons, screenshots). The generated pages share one template, so the sample is chosen by
-    what varies between them: the first code of each category (YAML order), every code with a
-    worked example (guide_macros/error_notes/), a code that arrives both ways and one with subcodes."""
+    """The written pages, and the generated error pages whose structure differs, for the slow checks
+    (axe, copy buttons, screenshots). Every error page comes from one template with the same badges
+    and colours whatever its category; what varies is which sections it has: a worked example
+    (guide_macros/error_notes/), arrival both ways, a subcode table."""
     rows = guide["graph_errors"]
-    sample = {next(r["code"] for r in rows if r["category"] == c) for c in {r["category"] for r in rows}}
-    sample |= {int(p.stem) for p in (ROOT / "guide_macros" / "error_notes").glob("*.md")}
+    sample = {int(p.stem) for p in (ROOT / "guide_macros" / "error_notes").glob("*.md")}
     sample |= {next(r["code"] for r in rows if r["arrives"] == "both"), next(r["code"] for r in rows if "subcodes" in r)}
     return [p for p in all_paths if not p.startswith("errors/") or int(p.split("/")[1]) in sample]
 
 
+@pytest.fixture(scope="session")
+def axe_paths(site, paths):
+    """The pages axe checks: `paths`, with one of the code/ pages (whole files, one template, the same
+    token colours) instead of all of them: the largest, which holds the most kinds of token."""
+    code = [p for p in paths if p.startswith("code/")]
+    largest = max(code, key=lambda p: (site / p / "index.html").stat().st_size)
+    return [p for p in paths if not p.startswith("code/")] + [largest]
+
+
 def open_page(context, url, record=None):
+    """A new tab at `url`, once its load event has fired (Material's scripts have run)."""
     page = context.new_page()
     if record is not None:
         page.on("console", lambda m: record["console"].append(m.text) if m.type == "error" else None)
         page.on("requestfailed", lambda r: record["failed"].append(r.url))
         page.on("request", lambda r: record["requests"].append(r.url))
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
     return page
 
 
 def screenshot(page, name: str) -> None:
-    """A full-page screenshot for review; for pages taller than 12,000 CSS px (the Error Reference,
-    formerly one section per code) only the first screen: Chromium times out rendering them whole on a
-    shared CPU."""
+    """A full-page screenshot for review, when asked for (SCREENSHOTS=1: they cost more than the checks
+    and nobody reads them in CI); for pages taller than 12,000 CSS px only the first screen: Chromium
+    times out rendering them whole on a shared CPU."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(exist_ok=True)
     height = page.evaluate("document.documentElement.scrollHeight")
     page.screenshot(path=str(SCREENSHOTS / name), full_page=height <= 12_000)
 
 
-def test_every_page_loads_cleanly_and_only_from_its_own_host(context, site_url, all_paths, paths):
-    SCREENSHOTS.mkdir(exist_ok=True)
+def shot_name(path: str, suffix: str) -> str:
+    return (path.strip("/") or "index").replace("/", "-") + f"-{suffix}.png"
+
+
+def test_every_page_loads_cleanly_only_from_its_own_host_and_every_link_lands(context, site, site_url, all_paths, paths):
+    """Every page in one tab, as a reader clicking through: no console error, no failed or 4xx/5xx
+    request, nothing from another host, and every same-host link the browser shows (navigation, table
+    of contents, footer and article, after the scripts ran) reaches a built page and an id on it."""
+    page = context.new_page()
+    here = {"path": ""}
+    problems: list[str] = []
+
+    def note(what: str) -> None:
+        problems.append(f"/{here['path']}: {what}")
+
+    page.on("console", lambda m: note(f"console error {m.text}") if m.type == "error" else None)
+    # Moving on to the next page aborts what the last one still fetched (its search index): not a fault.
+    page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED" else note(f"failed {r.url} ({r.failure})"))
+    page.on("response", lambda r: note(f"{r.status} for {r.url}") if r.status >= 400 else None)
+    own = (site_url, "data:", "blob:")
+    page.on("request", lambda r: None if r.url.startswith(own) else note(f"request to another host {r.url}"))
+    links: dict[str, str] = {}  # href -> the first page showing it
     for path in all_paths:
-        record = {"console": [], "failed": [], "requests": []}
-        page = open_page(context, site_url + path, record)
-        assert record["console"] == [], f"/{path}: console errors {record['console']}"
-        assert record["failed"] == [], f"/{path}: failed requests {record['failed']}"
-        foreign = [u for u in record["requests"] if not u.startswith(site_url) and not u.startswith("data:")]
-        assert foreign == [], f"/{path}: requests to other hosts {foreign}"
+        here["path"] = path
+        page.goto(site_url + path, wait_until="load")
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            links.setdefault(href, path)
         if path in paths:
-            screenshot(page, (path.strip("/") or "index").replace("/", "-") + "-light.png")
-        page.close()
+            screenshot(page, shot_name(path, "light"))
+    page.wait_for_load_state("networkidle")  # what the last page starts after its load event
+    assert problems == [], "\n".join(problems)
+
+    built = pages(site)
+    checked = 0
+    for href, path in links.items():
+        where = target(site, path + "index.html", href, site_url)
+        if where is None or where[0].endswith((".xml", ".json", ".png", ".svg", ".ico", ".txt", ".md")):
+            continue  # another host (never fetched offline), or a file rather than a page
+        file, fragment = where
+        if file not in built:
+            assert (site / file).is_file() or (site / file.removesuffix("index.html")).is_file(), f"/{path}: {href} leads nowhere"
+        elif fragment:
+            assert built[file].find(id=fragment) is not None or built[file].find("a", attrs={"name": fragment}), (
+                f"/{path}: {href} points at a missing id"
+            )
+        checked += 1
+    assert checked > 1000, f"only {checked} links seen: the sweep did not read the pages"
 
 
 def test_fact_tables_show_exactly_the_yaml_rows(context, site_url, guide):
@@ -126,39 +174,11 @@ def test_fact_tables_show_exactly_the_yaml_rows(context, site_url, guide):
     assert scenarios == [a["scenario"] for a in guide["access_types"]]
 
 
-def test_every_link_and_anchor_resolves(context, site_url, paths):
-    ids_by_page: dict[str, set[str]] = {}
-
-    def ids(url):
-        if url not in ids_by_page:
-            page = open_page(context, url)
-            ids_by_page[url] = set(page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.name)"))
-            page.close()
-        return ids_by_page[url]
-
-    checked = 0
-    for path in paths:
-        page = open_page(context, site_url + path)
-        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-        page.close()
-        for href in hrefs:
-            target, fragment = urldefrag(href)
-            if not target.startswith(site_url):
-                continue  # another host: not fetched offline; the site makes no request to it
-            if urlsplit(target).path.endswith((".xml", ".json", ".png", ".svg", ".ico")):
-                continue
-            anchors = ids(target)
-            assert anchors, f"/{path}: {href} does not load"
-            if fragment:
-                assert fragment in anchors, f"/{path}: {href} points at a missing anchor"
-            checked += 1
-    assert checked > 50
-
-
 def test_copy_buttons_copy_exactly_the_tested_snippet(context, site_url, paths):
     copied = 0
+    page = context.new_page()
     for path in paths:
-        page = open_page(context, site_url + path)
+        page.goto(site_url + path, wait_until="load")
         # Long files sit in collapsed blocks: open them as a reader would before copying.
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         blocks = page.locator("div.highlight:has(.filename)")
@@ -178,7 +198,6 @@ def test_copy_buttons_copy_exactly_the_tested_snippet(context, site_url, paths):
             clipboard = page.evaluate("navigator.clipboard.readText()")
             assert clipboard.strip("\n") == snippet_text(source, section).strip("\n"), f"/{path}: copying {source.name}"
             copied += 1
-        page.close()
     assert copied >= 20
 
 
@@ -213,7 +232,7 @@ def test_the_palette_toggle_switches_light_and_dark(context, site_url):
     assert page.evaluate(scheme) == "default"
     page.locator("form[data-md-component='palette'] label:visible").first.click()
     assert page.evaluate(scheme) == "slate"
-    page.screenshot(path=str(SCREENSHOTS / "whatsapp-permissions-guide-dark.png"), full_page=True)
+    screenshot(page, shot_name("whatsapp-permissions-guide/", "dark"))
     page.locator("form[data-md-component='palette'] label:visible").first.click()
     assert page.evaluate(scheme) == "default"
 
@@ -221,26 +240,30 @@ def test_the_palette_toggle_switches_light_and_dark(context, site_url):
 def test_no_page_scrolls_sideways_on_a_375px_screen(browser, site_url, all_paths, paths):
     ctx = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True)
     try:
+        page = ctx.new_page()
+        wide = []
         for path in all_paths:
-            page = open_page(ctx, site_url + path)
+            page.goto(site_url + path, wait_until="load")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at 375px"
+            if overflow > 0:
+                wide.append(f"/{path} scrolls sideways by {overflow}px at 375px")
             if path in paths:
-                screenshot(page, (path.strip("/") or "index").replace("/", "-") + "-mobile.png")
-            page.close()
+                screenshot(page, shot_name(path, "mobile"))
+        assert wide == [], "\n".join(wide)
     finally:
         ctx.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_serious_accessibility_violations(context, site_url, paths, scheme):
+def test_no_serious_accessibility_violations(context, site_url, axe_paths, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     problems = []
-    for path in paths:
-        page = open_page(context, site_url + path)
-        current = "document.body.getAttribute('data-md-color-scheme')"
+    page = context.new_page()
+    current = "document.body.getAttribute('data-md-color-scheme')"
+    for path in axe_paths:
+        page.goto(site_url + path, wait_until="load")
         if scheme == "dark" and page.evaluate(current) != "slate":  # the reader's way: the toggle (remembered)
             page.locator("form[data-md-component='palette'] label:visible").first.click()
         assert page.evaluate(current) == ("slate" if scheme == "dark" else "default")
@@ -251,7 +274,7 @@ def test_no_serious_accessibility_violations(context, site_url, paths, scheme):
             ".every(t => ['0', '1'].includes(getComputedStyle(t).opacity))"
         )
         # Material makes an overflowing code block focusable from a resize observer; on a long page
-        # (the Error Reference) that lands after networkidle. Check the page as a reader meets it.
+        # (the Error Reference) that lands after the load event. Check the page as a reader meets it.
         page.wait_for_function(
             "Array.from(document.querySelectorAll('pre > code'))"
             ".every(c => c.scrollWidth <= c.clientWidth || c.hasAttribute('tabindex'))"
@@ -261,7 +284,6 @@ def test_no_serious_accessibility_violations(context, site_url, paths, scheme):
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"][:3]]
                 problems.append(f"/{path} ({scheme}): {violation['id']} {violation['help']} at {targets}")
-        page.close()
     assert not problems, "\n".join(problems)
 
 
@@ -376,7 +398,7 @@ def test_a_glossary_term_shows_its_definition_on_hover(context, site_url, guide)
     tooltip.wait_for(state="visible", timeout=5_000)
     definition = next(e for e in guide["glossary"] if "BISU" in e["forms"])["definition"]
     assert definition[:40] in tooltip.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "glossary-tooltip.png"))
+    screenshot(page, "glossary-tooltip.png")
 
 
 def test_the_footer_and_instant_navigation_stay_on_this_host(context, site_url):

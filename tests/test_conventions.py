@@ -23,7 +23,7 @@ import guide_data
 from guide_data import feed, glossary, moved
 from guide_data.site import site_url
 from support.paths import ROOT
-from support.project import build_site, copy_project
+from support.project import FORK_BASE, FORK_REPO
 from support.site_pages import pages, snippet_text
 
 REFERENCES = ["graph-api-errors.md", "endpoint-permissions.md"]
@@ -240,28 +240,19 @@ def test_the_home_page_banner_footer_and_text_state_one_verification_date(site, 
     assert stated.group(1) == home.select_one(".guide-banner time")["datetime"] == str(guide_data.verified_on(guide, "index.md"))
 
 
-@pytest.mark.slow  # a second build, of a copy without .git
-def test_a_build_without_git_history_falls_back_to_the_build_date_and_follows_repo_url(tmp_path):
+def test_a_build_without_git_history_falls_back_to_the_build_date_and_follows_repo_url(fork_site):
     """An archive or a copy without .git builds strictly; pages show the build date. The same build
     sets REPO_URL (a fork) and moves a whole page (redirect_maps): the links and the redirect follow."""
-    project = copy_project(tmp_path / "project")
-    assert not (project / ".git").exists()
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("redirect_maps: {}", "redirect_maps: {permissions.md: whatsapp-permissions-guide.md}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    fork, base = "https://github.com/a-fork/guide", "https://a-fork.github.io/guide/"
-    result = build_site(project, tmp_path / "site", env={"REPO_URL": fork, "SITE_URL": base})
-    assert result.returncode == 0, result.stderr[-3000:]
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
-    built = pages(tmp_path / "site")
+    built = pages(fork_site)
     for name, soup in built.items():
         if name.startswith(("permissions/", "errors/")):  # the redirect page; pages generated at build time have no date
             continue
         assert soup.select_one("[data-last-changed]").get_text(" ", strip=True).endswith(today), name
-    check_edit_and_report_links(tmp_path / "site", fork, base)
-    redirect = (tmp_path / "site" / "permissions" / "index.html").read_text(encoding="utf-8")
+    check_edit_and_report_links(fork_site, FORK_REPO, FORK_BASE)
+    redirect = (fork_site / "permissions" / "index.html").read_text(encoding="utf-8")
     assert 'content="0; url=../whatsapp-permissions-guide/"' in redirect
-    assert "http://" not in redirect.replace(base, "") and "https://" not in redirect.replace(base, "")
+    assert "http://" not in redirect.replace(FORK_BASE, "") and "https://" not in redirect.replace(FORK_BASE, "")
 
 
 # ---- 5. changelog and feed ----------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def test_the_data_file_loads_and_pins_a_released_version(guide):
         (lambda d: d["graph_api"].update(pinned_version="v99.0"), "graph_api.pinned_version", "not in graph_api.versions"),
         (lambda d: d["permissions"][0]["endpoints"].append("FETCH /{waba-id}"), "permissions[0].endpoints[2]", "does not match"),
         (lambda d: d["webhooks"]["max_payload"].update(megabytes=1), "webhooks.max_payload", "differs from the figure"),
+        (lambda d: d["webhooks"]["redelivery"].update(days=99), "webhooks.redelivery", "days differs from the figure"),
         (lambda d: d["webhooks"]["facts"][0].update(sources=["https://example.com/"]), "webhooks.facts[0]", "not a Meta page"),
     ],
     ids=[
@@ -50,6 +51,7 @@ def test_the_data_file_loads_and_pins_a_released_version(guide):
         "unlisted-pin",
         "bad-endpoint",
         "cap-vs-quote",
+        "redelivery-vs-quote",
         "fact-source",
     ],
 )

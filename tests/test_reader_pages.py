@@ -137,7 +137,7 @@ def test_the_link_check_sees_a_missing_id_and_a_moved_stub(site):
 def test_a_highlight_whose_line_is_gone_fails_the_build_naming_file_and_line():
     import pytest
 
-    from guide_macros import highlighted_lines
+    from guide_macros.highlight import highlighted_lines
 
     assert highlighted_lines("snippets/quickstart/receive_messages.py", ("compare_digest",)).split()
     with pytest.raises(ValueError, match=r"receive_messages\.py holds 'no such line'"):

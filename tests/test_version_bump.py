@@ -5,7 +5,8 @@ data/guide.yaml, run `python -m guide_data.bump_version`, and run the suite ther
 browser tests, the Zensical build, this test and the slow attack matrices, whose misbehaving
 servers answer any version): it must pass unchanged. That proves no test,
 benchmark or golden file hard-codes the old version and that the pages' JSON does not depend on it.
-Slow (it runs the suite a second time): marker `bump`, deselect with `-m "not bump"`."""
+Slow (it runs the suite a second time): marker `bump`, deselected unless `pytest --bump` asks for it;
+.ci/run runs it as its own step after the README's test command."""
 
 from __future__ import annotations
 
