@@ -77,6 +77,8 @@ def send_message(
     Raises WhatsAppError when Graph did not accept it (`retryable` says whether a later try can
     help) and MayHaveTakenEffect when it may have been accepted. Never takes longer than `deadline` seconds.
     """
+    if not deadline > 0:  # also refuses NaN
+        raise WhatsAppError(f"Not sent: the deadline must be a positive number of seconds, not {deadline!r}.", sent=False)
     url = graph_http.graph_url(f"/{phone_number_id}/messages", base_url)
     body = {"messaging_product": "whatsapp", **payload}
     stop_at = time.monotonic() + deadline

@@ -68,13 +68,14 @@ def test_appsecret_proof_is_sent_when_the_app_secret_is_configured(proof_mock):
     assert sender.send_message(with_proof, OWN_PHONE, payload, base_url=proof_mock.base_url)["messages"][0]["id"]
 
 
-@pytest.mark.parametrize(("limits", "code"), [({"throughput_mps": 1}, 130429), ({"pair_limit": 1, "pair_window": 0.4}, 131056)])
+@pytest.mark.parametrize(("limits", "code"), [({"throughput_mps": 1}, 130429), ({"pair_limit": 1, "pair_window": 1.0}, 131056)])
 def test_throttling_is_retried_with_backoff_until_it_clears(limits, code):
     running = serve(GraphMock(**limits), quiet=True)
     try:
         session = sender.whatsapp_session(token_value("healthy"))
-        sender.send_message(session, OWN_PHONE, {"to": IN_WINDOW, **TEXT}, base_url=running.base_url)
-        running.app.journal.clear()
+        # The limit is used up this instant, not by an earlier send whose answer a loaded machine could
+        # deliver after the one-second window: the send below meets the throttle on its first attempt.
+        running.app.send_limits.check(OWN_PHONE, IN_WINDOW.lstrip("+"))  # the mock keys a recipient by its digits
         began = time.monotonic()
         answer = sender.send_message(
             session, OWN_PHONE, {"to": IN_WINDOW, **TEXT}, base_url=running.base_url, backoff=0.1, max_attempts=8, deadline=10
@@ -295,3 +296,20 @@ def test_the_session_carries_the_token_in_the_authorization_header_and_the_proof
     assert (dict(bare.headers)["Authorization"], bare.params) == ("Bearer tok-0123456789", {})
     signed = sender.whatsapp_session("tok-0123456789", app_secret="s3cret")
     assert signed.params == {"appsecret_proof": graph_http.appsecret_proof("s3cret", "tok-0123456789")}
+
+
+@pytest.mark.parametrize("deadline", [0, -1.0, float("nan")])
+def test_a_deadline_that_is_not_a_positive_number_is_refused_before_anything_is_sent(hostile_server, deadline):
+    server = hostile_server("healthy")
+    with pytest.raises(sender.WhatsAppError) as caught:
+        sender.send_message(
+            sender.whatsapp_session("t"), OWN_PHONE, {"to": "1", "type": "text"}, base_url=server.base_url, deadline=deadline
+        )
+    failure = caught.value
+    assert (str(failure), failure.sent, failure.retryable, failure.decision) == (
+        f"Not sent: the deadline must be a positive number of seconds, not {deadline!r}.",
+        False,
+        False,
+        None,
+    )
+    assert server.received == []
