@@ -148,6 +148,9 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     """Opt-in runs are deselected (reported as such), not skipped: the live contract tests without
     --live, and the version-bump proof without --bump (it reruns the suite: its own CI step)."""
+    for item in items:  # a test that reads a built site waits for a ~10 s build: the fast loop leaves it out
+        if {"site", "fork_site"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
     for option, marker in (("--live", "live"), ("--bump", "bump")):
         if config.getoption(option):
             continue
