@@ -9,7 +9,8 @@ What `requests` alone does not give a production caller:
   connection shut, so no thread is left reading on a session you reuse. (A connection still being
   set up at the deadline, TCP connect or TLS handshake, cannot be shut from outside: its connect
   timeout bounds each of its waits, so keep that shorter than the deadline; the caller waits for
-  it half a second at most.) A deadline that has already passed sends nothing. The request goes
+  it half a second at most, and once set up it closes itself instead of sending.) A deadline that
+  has already passed sends nothing. The request goes
   through an adapter of this module's, one per session, whose pools, direct or through a proxy,
   record which connection each call uses; connections stay open between calls, but adapters you
   mounted on the session are not used.
@@ -194,12 +195,31 @@ def _recording(pool_class: type[HTTPConnectionPool]) -> type[HTTPConnectionPool]
     worker's list. Cached: one subclass per pool class, however many sessions there are."""
 
     class Recording(pool_class):  # type: ignore[valid-type,misc]
+        ConnectionCls = _bounded(pool_class.ConnectionCls)
+
         def _get_conn(self, timeout: float | None = None) -> Any:
             conn = super()._get_conn(timeout)
             getattr(_call, "connections", []).append(conn)
             return conn
 
     return Recording
+
+
+@functools.cache
+def _bounded(connection_class: type[Any]) -> type[Any]:
+    """`connection_class`, closing itself instead of sending when its set-up (TCP connect, proxy
+    tunnel, TLS handshake) ends after the calling worker's deadline: the caller has already been
+    told the call failed, so a request sent now would arrive behind its back."""
+
+    class Bounded(connection_class):  # type: ignore[misc]
+        def connect(self) -> None:
+            super().connect()
+            stop_at = getattr(_call, "stop_at", None)
+            if stop_at is not None and time.monotonic() >= stop_at:
+                self.close()
+                raise NewConnectionError(self, "connected only after the call's deadline: nothing was sent")
+
+    return Bounded
 
 
 def _shut(connections: list[Any]) -> None:
@@ -256,6 +276,7 @@ def request(
 
     def work() -> None:
         _call.connections = connections  # this call's own record of the connections it uses
+        _call.stop_at = stop_at  # a connection set up only after this sends nothing (_bounded)
         try:
             response = adapter.send(  # requests' adapter never preloads the body: _read takes it piece by piece
                 prepared,

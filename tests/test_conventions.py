@@ -243,12 +243,14 @@ def test_the_home_page_banner_footer_and_text_state_one_verification_date(site, 
 def test_a_build_without_git_history_falls_back_to_the_build_date_and_follows_repo_url(fork_site):
     """An archive or a copy without .git builds strictly; pages show the build date. The same build
     sets REPO_URL (a fork) and moves a whole page (redirect_maps): the links and the redirect follow."""
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    # The build's own day (it ran earlier in this run, perhaps before midnight UTC), or today.
+    built_at = dt.datetime.fromtimestamp((fork_site / "index.html").stat().st_mtime, dt.timezone.utc)
+    days = (built_at.date().isoformat(), dt.datetime.now(dt.timezone.utc).date().isoformat())
     built = pages(fork_site)
     for name, soup in built.items():
         if name.startswith(("permissions/", "errors/")):  # the redirect page; pages generated at build time have no date
             continue
-        assert soup.select_one("[data-last-changed]").get_text(" ", strip=True).endswith(today), name
+        assert soup.select_one("[data-last-changed]").get_text(" ", strip=True).endswith(days), name
     check_edit_and_report_links(fork_site, FORK_REPO, FORK_BASE)
     redirect = (fork_site / "permissions" / "index.html").read_text(encoding="utf-8")
     assert 'content="0; url=../whatsapp-permissions-guide/"' in redirect

@@ -419,6 +419,47 @@ def test_a_worker_the_deadline_cannot_stop_holds_the_caller_half_a_second_at_mos
     assert time.monotonic() - began < 0.3 + 0.5 + 0.7
 
 
+def test_a_connection_set_up_only_after_the_deadline_sends_nothing(tls_files, monkeypatch):
+    """The TLS handshake stalls past the caller's deadline, then completes: the caller has its answer
+    at the deadline, and the request must not reach the server behind its back."""
+    import socket
+    import ssl
+    import threading
+
+    from support.hostile_server import wait_until
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    listener = socket.create_server(("127.0.0.1", 0))
+    handshaken, received = threading.Event(), []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        time.sleep(0.6)  # past the 0.3 s deadline, within the connect timeout
+        with context.wrap_socket(conn, server_side=True) as tls:
+            handshaken.set()
+            tls.settimeout(1.0)
+            try:
+                received.append(tls.recv(65536))
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", tls_files[0])  # the environment's bundle would win over session.verify
+    began = time.monotonic()
+    try:
+        with pytest.raises(graph_errors.MayHaveTakenEffect):
+            url = f"https://127.0.0.1:{listener.getsockname()[1]}/v0/1/register"
+            graph_http.request(requests.Session(), "POST", url, json={"pin": "123456"}, stop_at=began + 0.3)
+        assert handshaken.wait(2), "the handshake never completed: the test did not reach the late connection"
+        thread.join(2)
+        assert received in ([], [b""]), f"sent after the deadline: {received}"
+        assert wait_until(lambda: not [t for t in threading.enumerate() if t.name == "graph-request"], 2)
+    finally:
+        listener.close()
+
+
 @pytest.mark.parametrize("late_by", [1.0, 0.0])
 def test_a_deadline_already_passed_sends_nothing_and_says_so_at_once(hostile_server, late_by):
     from support.hostile_server import wait_until
