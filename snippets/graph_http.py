@@ -211,7 +211,7 @@ def _bounded(connection_class: type[Any]) -> type[Any]:
     tunnel, TLS handshake) ends after the calling worker's deadline: the caller has already been
     told the call failed, so a request sent now would arrive behind its back."""
 
-    class Bounded(connection_class):  # type: ignore[misc]
+    class Bounded(connection_class):  # type: ignore[misc,unused-ignore]  # Any base: strict mode only
         def connect(self) -> None:
             super().connect()
             stop_at = getattr(_call, "stop_at", None)
