@@ -73,15 +73,6 @@ class Answer:
     retry_after: float | None  # seconds, from a Retry-After header in seconds
 
 
-class _RedactSecrets(logging.Filter):
-    # The lookbehind keeps `error_code=` and the like readable; `code` is an Embedded Signup code.
-    _secret = re.compile(r"((?<![\w])(?:input_token|access_token|appsecret_proof|client_secret|code)=)[^&\s\"']+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = self._secret.sub(r"\1***", record.getMessage()), ()
-        return True
-
-
 def _mask_urllib3_log() -> None:
     """urllib3 logs each request line at DEBUG, query string included: mask the secrets in it. Done at
     the first request rather than at import, and only once."""
@@ -100,9 +91,19 @@ def graph_url(path: str, base_url: str = DEFAULT_BASE_URL) -> str:
     return base_url.rstrip("/") + API_VERSION + path
 
 
-# Query parameters that carry a secret: tokens, the proof, and the OAuth code exchange's app
-# secret and single-use code.
-SECRET_PARAMS = ("input_token", "access_token", "appsecret_proof", "client_secret", "code")
+# Query parameters that carry a secret: tokens (the one to exchange for a long-lived one included),
+# the proof, and the OAuth code exchange's app secret and single-use code.
+SECRET_PARAMS = ("input_token", "access_token", "fb_exchange_token", "appsecret_proof", "client_secret", "code")
+
+
+class _RedactSecrets(logging.Filter):
+    # Built from SECRET_PARAMS, so a parameter added there is masked in the log too. The lookbehind
+    # keeps `error_code=` and the like readable; `code` is an Embedded Signup code.
+    _secret = re.compile(rf"((?<![\w])(?:{'|'.join(SECRET_PARAMS)})=)[^&\s\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._secret.sub(r"\1***", record.getMessage()), ()
+        return True
 
 
 def secrets_in(headers: Mapping[str, str | bytes], params: Mapping[str, Any], body: Any = None) -> list[str]:

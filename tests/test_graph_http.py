@@ -81,6 +81,7 @@ def test_the_bearer_token_is_masked_whatever_the_header_name_spelling(hostile_se
         ("bare header", {"headers": {"authorization": TOKEN}}),
         ("app token", {"headers": {"Authorization": f"Bearer 1234|{APP_SECRET}"}}),
         ("client secret", {"params": {"client_secret": APP_SECRET}}),
+        ("token to exchange", {"params": {"fb_exchange_token": TOKEN}}),
         ("query as pairs", {"params": [("access_token", TOKEN)]}),
         ("in the URL itself", {"path": f"?access_token={TOKEN}"}),
     ],
@@ -92,6 +93,16 @@ def test_a_secret_is_masked_in_the_query_the_body_a_bare_header_and_an_app_token
     sent, got = echoed(hostile_server, session, **options)
     secret = APP_SECRET if where in ("app token", "client secret") else TOKEN
     assert secret in sent and secret not in got, where
+
+
+@pytest.mark.parametrize("name", graph_http.SECRET_PARAMS)
+def test_every_secret_parameter_is_masked_in_urllib3s_request_log(name):
+    import logging
+
+    line = f"GET /v0/oauth/access_token?client_id=1&{name}={TOKEN}&error_code=5 HTTP/1.1"
+    record = logging.LogRecord("urllib3.connectionpool", logging.DEBUG, __file__, 0, line, None, None)
+    graph_http._RedactSecrets().filter(record)
+    assert record.getMessage() == line.replace(TOKEN, "***")
 
 
 def test_appsecret_proof_is_masked_and_an_echo_reaches_no_exception_text(hostile_server):
