@@ -141,11 +141,10 @@ class SQLiteInbox:
         return job.result()
 
     def _write(self, batch: list[_Append]) -> None:
-        if self._writer is None:
-            self._writer = self._connect("FULL")
-        db = self._writer
         try:
-            with db:
+            if self._writer is None:  # inside the try: a failed connect must fail the batch, not skip it
+                self._writer = self._connect("FULL")
+            with self._writer as db:
                 db.execute("BEGIN IMMEDIATE")
                 for job in batch:
                     values = (time.time(), job.body)
@@ -159,8 +158,9 @@ class SQLiteInbox:
         except Exception as exc:  # not stored: every request in the batch answers 503, Meta delivers again
             for job in batch:
                 job.error = exc
-        for job in batch:
-            job.finished = True
+        finally:  # whatever happened, no request waits for a batch nobody will write
+            for job in batch:
+                job.finished = True
 
     def claim(self) -> Claim | None:
         db = self._db()

@@ -148,7 +148,15 @@ class Workers:
                 with self._wake:
                     self._wake.wait(IDLE_WAIT)
                 continue
-            self.handle(claim)
+            try:
+                self.handle(claim)
+            except Exception as exc:  # noqa: BLE001 - reporting or marking failed (a closed stdout, a locked database)
+                # The worker lives on, and the event is due again rather than held by a claim nobody finishes.
+                log.error("could not finish %s %s (%s); it will run again", claim.event.kind, claim.event.id, type(exc).__name__)
+                try:
+                    claim.failed(type(exc).__name__, retry_in=backoff(claim.tries, self.retry_base), dead=False)
+                except Exception:  # noqa: BLE001, S110 - the inbox is unreachable too: a restart releases the claim
+                    pass
 
     # --8<-- [start:handle]
     def handle(self, claim: Claim) -> None:

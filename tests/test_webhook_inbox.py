@@ -82,3 +82,76 @@ def test_a_failure_comes_back_after_its_backoff_then_dead_letters_are_listed_and
     claim = inbox.claim()
     assert claim is not None and claim.tries == 1 and inbox.dead_letters() == []
     claim.done()
+
+
+def test_a_batch_whose_disk_connection_fails_answers_an_error_to_every_request_in_it(tmp_path, monkeypatch):
+    """Group commit: requests waiting on one writer share its fate. When the writer cannot even open
+    its connection, each of them must fail (the receiver answers 503, Meta delivers again): none may
+    be answered as stored while nothing was written."""
+    import sqlite3
+    import threading
+
+    store = SQLiteInbox(str(tmp_path / "inbox.sqlite3"))
+    real, refusals = store._connect, [2]
+
+    def connect(synchronous: str):
+        if synchronous == "FULL" and refusals[0] > 0:
+            refusals[0] -= 1
+            time.sleep(0.3)  # long enough for the other requests to queue behind this writer
+            raise sqlite3.OperationalError("database is locked")
+        return real(synchronous)
+
+    monkeypatch.setattr(store, "_connect", connect)
+    outcome: dict[int, object] = {}
+
+    def append(n: int) -> None:
+        try:
+            outcome[n] = store.append(*notification(n))
+        except sqlite3.OperationalError as exc:
+            outcome[n] = exc
+
+    first = threading.Thread(target=append, args=(1,))
+    first.start()
+    time.sleep(0.1)
+    others = [threading.Thread(target=append, args=(n,)) for n in (2, 3)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(10)
+    stored = set()
+    while (claim := store.claim()) is not None:
+        stored.add(claim.event.id)
+        claim.done()
+    answered_stored = {notification(n)[1][0].id for n, result in outcome.items() if result == 1}
+    assert len(outcome) == 3 and answered_stored == stored
+    assert all(result == 1 or isinstance(result, sqlite3.OperationalError) for result in outcome.values()), outcome
+    store.close()
+
+
+def test_a_worker_whose_report_fails_lives_on_and_the_event_runs_again(tmp_path):
+    """The handled line goes to stdout; a closed pipe (`| head`, a dead log collector) must not end
+    the worker, nor leave the event held by a claim nobody will finish."""
+    from snippets.webhook_worker import Hooks, Workers
+
+    store = SQLiteInbox(str(tmp_path / "inbox.sqlite3"))
+    handled, reports = [], []
+
+    def report(event) -> None:
+        reports.append(event.id)
+        if len(reports) == 1:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    workers = Workers(store, Hooks(on_message=lambda m: handled.append(m["id"])), 1, retry_base=0.01, report=report).start()
+    try:
+        body, events = notification(1)
+        store.append(body, events)
+        workers.wake()
+        deadline = time.monotonic() + 5
+        while len(reports) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert reports == [events[0].id, events[0].id], "the event was not handled again after its report failed"
+        assert all(thread.is_alive() for thread in workers._threads)
+        assert store.claim() is None  # done, not left claimed
+    finally:
+        workers.stop(5)
+        store.close()
