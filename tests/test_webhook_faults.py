@@ -168,7 +168,7 @@ def run_faults(tmp_path, inbox: str, receiver_count: int) -> None:
     assert len(twice) <= WORKERS * KILLS, f"{len(twice)} events handled twice after {KILLS} kills of {WORKERS} workers"
     # A second handling only for events in flight when a run was killed: within one run no event
     # repeats, and every repeated event was handled in a run that ended in a kill.
-    runs = [(run, n < len(r.runs()) - 1) for r in receivers for n, run in enumerate(r.runs())]
+    runs = [(run, n < len(parsed) - 1) for r in receivers for parsed in [r.runs()] for n, run in enumerate(parsed)]
     for run, _killed in runs:
         keys = [(h["handled"], h["id"], h.get("status")) for h in run]
         assert len(keys) == len(set(keys)), "an event was handled twice within one run"

@@ -65,6 +65,22 @@ def test_a_claimed_event_goes_to_one_worker_only(inbox):
     assert sorted(claimed) == sorted({e.key for n in range(20) for e in notification(n)[1]})
 
 
+def test_an_unfinished_claim_is_not_handed_out_again(tmp_path):
+    """The same rule without thread timing, for SQLite's claimed flag: while one worker holds an
+    event, the next claim gets the other one, and then there is nothing left to claim. (PostgreSQL's
+    row locks hold per connection, one per worker thread: tests/test_webhook_inbox_pg.py.)"""
+    inbox = SQLiteInbox(str(tmp_path / "inbox.sqlite3"))
+    for n in (1, 2):
+        inbox.append(*notification(n))
+    first, second = inbox.claim(), inbox.claim()
+    assert first is not None and second is not None
+    assert {first.event.key, second.event.key} == {notification(n)[1][0].key for n in (1, 2)}
+    assert inbox.claim() is None
+    first.done()
+    second.done()
+    inbox.close()
+
+
 def test_a_failure_comes_back_after_its_backoff_then_dead_letters_are_listed_and_replayed(inbox):
     body, events = notification(2)
     inbox.append(body, events)
