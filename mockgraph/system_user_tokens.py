@@ -18,6 +18,7 @@ import dataclasses
 import itertools
 from typing import TYPE_CHECKING, Any
 
+from guide_data import KNOWN_PERMISSIONS
 from mockgraph import demo
 from mockgraph.auth import check_proof
 from mockgraph.errors import GraphError
@@ -26,10 +27,9 @@ if TYPE_CHECKING:
     from mockgraph.call import Call
 
 LIFETIME_DAYS = 60
-# Permissions a system user token may carry (Meta's list on the same page includes these).
-KNOWN_SCOPES = frozenset(
-    {"whatsapp_business_management", "whatsapp_business_messaging", "business_management", "whatsapp_business_manage_events"}
-)
+# Permissions a system user token may carry: the guide's permissions (data/guide.yaml, each sourced
+# there), not a second list typed here.
+KNOWN_SCOPES = frozenset(KNOWN_PERMISSIONS)
 
 # Tokens for tests (pass them to GraphMock(extra_tokens=...)): an admin system user, who may make
 # tokens for any system user of the portfolio, and an employee system user, who may not.

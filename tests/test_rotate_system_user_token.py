@@ -161,3 +161,11 @@ def test_the_script_names_missing_variables_and_a_refusal_without_a_traceback(po
     assert refused.returncode == 1 and "Invalid appsecret_proof" in refused.stderr and refused.stdout == ""
     assert "Traceback" not in missing.stderr + refused.stderr
     assert_hidden(refused.stderr, ADMIN, app_secret=OTHER_APP.secret)
+
+
+def test_every_permission_the_guide_lists_can_be_asked_for(portfolio_mock, guide):
+    """The mock's valid scopes are the guide's permissions (data/guide.yaml), not a list of its own."""
+    scopes = tuple(p["name"] for p in guide["permissions"] + guide["optional_permissions"])
+    base = portfolio_mock.base_url
+    new = rotate.rotate_system_user_token(SYSTEM_USER, ADMIN, DEMO_APP.id, DEMO_APP.secret, scopes, base_url=base)
+    assert set(debug(base, new.token)["scopes"]) == set(scopes)
