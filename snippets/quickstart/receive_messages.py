@@ -4,7 +4,7 @@ import os
 from urllib.parse import parse_qs
 from wsgiref.simple_server import make_server
 
-SECRET, VERIFY_TOKEN = os.environ["META_APP_SECRET"].encode(), os.environ["WEBHOOK_VERIFY_TOKEN"].encode()
+SECRET, VERIFY_TOKEN = os.environ["META_APP_SECRET"].encode(), os.environ["WHATSAPP_VERIFY_TOKEN"].encode()
 
 
 def app(environ, start_response):

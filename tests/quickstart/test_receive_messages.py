@@ -30,7 +30,7 @@ def receiver(tmp_path_factory):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = tmp_path_factory.mktemp("receiver") / "out.log"
-    env = {**os.environ, "META_APP_SECRET": DEMO_APP.secret, "WEBHOOK_VERIFY_TOKEN": VERIFY_TOKEN, "PORT": str(port)}
+    env = {**os.environ, "META_APP_SECRET": DEMO_APP.secret, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "PORT": str(port)}
     with log.open("w") as out:  # a file, not a pipe: nobody reads a pipe while the server runs
         process = subprocess.Popen([sys.executable, "-u", str(SCRIPT)], env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/webhook"
