@@ -22,7 +22,7 @@ What it does with each request, in this order:
    committed to disk; only then the answer is 200, however long the hooks take. If the inbox
    cannot store it, the answer is 503 and Meta delivers it again.
 6. Workers hand each event to its hook once per key (webhook_worker.py); a field without a hook
-   is logged once by name ("unhandled webhook field").
+   is logged by name, once per notification that carries it ("unhandled webhook field").
 
 Each connection must deliver its request within REQUEST_DEADLINE (10 s); at most MAX_CONNECTIONS
 (32) are served at once and more get 503 at once, so idle or slow clients cannot exhaust threads
